@@ -1,0 +1,1 @@
+"""Tingsu 听诉: self-hosted customer complaint handling."""

@@ -1,0 +1,54 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from tingsu.accounts.models import ApiKey, Department, Team, User
+from tingsu.accounts.services import api_key_create
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "department"]
+    list_filter = ["department"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "role", "department", "is_active"]
+    list_filter = ["role", "department", "is_active"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Tingsu"), {"fields": ("display_name", "role", "department", "team")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Tingsu"), {"fields": ("display_name", "role", "department", "team")}),
+    )
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "scopes", "user", "rate_limit_per_minute", "is_active"]
+    readonly_fields = ["prefix", "last_used_at"]
+    fields = ["name", "scopes", "user", "rate_limit_per_minute", "is_active", "prefix"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        key, raw = api_key_create(
+            actor=request.user,
+            name=obj.name,
+            scopes=obj.scopes,
+            user=obj.user,
+            rate_limit_per_minute=obj.rate_limit_per_minute,
+        )
+        obj.pk = key.pk
+        messages.warning(
+            request, _("Copy this key now, it is not shown again: %(key)s") % {"key": raw}
+        )

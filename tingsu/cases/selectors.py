@@ -1,0 +1,126 @@
+"""Reads. Every staff list goes through `scoped_cases`."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tingsu.accounts.models import User
+from tingsu.cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, Tag
+from tingsu.cases.permissions import scoped_cases
+
+
+class QueueTab:
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    DEPARTMENT = "department"
+    ALL = "all"
+    CHOICES = (MINE, UNASSIGNED, DEPARTMENT, ALL)
+
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "priority": ("priority", "-created_at", "-id"),
+    "updated": ("-updated_at", "-id"),
+    "number": ("number",),
+}
+
+
+@dataclass
+class CaseFilters:
+    tab: str = QueueTab.ALL
+    status: list[str] = field(default_factory=list)
+    category: int | None = None
+    severity: str = ""
+    channel: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+    assignee: int | None = None
+    department: int | None = None
+    customer: int | None = None
+    sort: str = "newest"
+    open_only: bool = False
+
+
+def _day_start(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    qs = scoped_cases(user)
+    tab = filters.tab
+    if tab == QueueTab.MINE:
+        qs = qs.filter(assignee_id=user.pk)
+    elif tab == QueueTab.UNASSIGNED:
+        qs = qs.filter(assignee__isnull=True, department_id=user.department_id)
+    elif tab == QueueTab.DEPARTMENT:
+        qs = qs.filter(department_id=user.department_id)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    elif filters.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if filters.category:
+        qs = qs.filter(Q(category_id=filters.category) | Q(category__parent_id=filters.category))
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.assignee:
+        qs = qs.filter(assignee_id=filters.assignee)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.customer:
+        qs = qs.filter(customer_id=filters.customer)
+    if filters.date_from:
+        qs = qs.filter(created_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(created_at__lt=_day_start(filters.date_to) + timezone.timedelta(days=1))
+    text = filters.text.strip()
+    if text:
+        # Substring match works for Chinese; a full-text index comes with the search issue.
+        qs = qs.filter(
+            Q(number__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(description__icontains=text)
+            | Q(order_number__icontains=text)
+            | Q(customer__name__icontains=text)
+            | Q(customer__phone__icontains=text)
+        )
+    order = SORTS.get(filters.sort, SORTS["newest"])
+    return (
+        qs.select_related("customer", "category", "category__parent", "assignee", "department")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .order_by(*order)
+    )
+
+
+def case_timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
+    qs = case.events.select_related("author").prefetch_related(
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.filter(is_public=True)
+            if public_only
+            else Attachment.objects.all(),
+        )
+    )
+    if public_only:
+        qs = qs.filter(is_public=True)
+    return qs.order_by("created_at", "id")
+
+
+def customer_other_cases(*, user: User, case: Case, limit: int = 10) -> list[Case]:
+    """The customer's other cases that this user may see (hidden ones are not shown)."""
+    return list(
+        scoped_cases(user)
+        .filter(customer_id=case.customer_id)
+        .exclude(pk=case.pk)
+        .select_related("category")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def customer_case_count(*, case: Case) -> int:
+    return Case.objects.filter(customer_id=case.customer_id).count()

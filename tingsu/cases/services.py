@@ -1,0 +1,588 @@
+"""Every write to a case. Each service locks the case, changes it, and writes its timeline
+event and audit entry in one transaction. Interfaces (portal, desk, API, channels, tasks)
+call these and nothing else."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tingsu.accounts.models import Department, Role, User
+from tingsu.audit.services import audit_record
+from tingsu.cases.attachments import safe_filename, validate_attachments
+from tingsu.cases.models import (
+    Attachment,
+    AuthorType,
+    Case,
+    CaseEvent,
+    Category,
+    Channel,
+    EventKind,
+    Priority,
+    ResolutionCode,
+    RootCause,
+    Severity,
+    Status,
+    Tag,
+)
+from tingsu.cases.numbering import next_case_number
+from tingsu.cases.permissions import check_can_assign, check_can_edit_fields, check_staff_can_act
+from tingsu.cases.workflow import ACTIVE_STATUSES, TRANSITIONS, Action
+from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
+from tingsu.customers.models import Customer
+
+EDITABLE_FIELDS = ("subject", "category", "severity", "priority", "tags", "order_number")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a staff user, the case's customer, or the system."""
+
+    user: User | None = None
+    author_type: AuthorType = AuthorType.SYSTEM
+    label: str = ""
+
+    @classmethod
+    def staff(cls, user: User) -> "Actor":
+        return cls(user=user, author_type=AuthorType.STAFF, label=user.get_username())
+
+    @classmethod
+    def customer(cls, customer: Customer) -> "Actor":
+        return cls(author_type=AuthorType.CUSTOMER, label=f"customer:{customer.pk}")
+
+    @classmethod
+    def system(cls, label: str = "system") -> "Actor":
+        return cls(author_type=AuthorType.SYSTEM, label=label)
+
+
+def _event(
+    case: Case,
+    actor: Actor,
+    kind: EventKind,
+    *,
+    body: str = "",
+    is_public: bool = False,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        author_type=actor.author_type,
+        author=actor.user,
+        is_public=is_public,
+        body=body,
+        data=data or {},
+    )
+
+
+def _audit(actor: Actor, action: str, case: Case, changes: dict[str, Any] | None = None) -> None:
+    audit_record(
+        actor=actor.user,
+        action=action,
+        obj=case,
+        changes={"number": case.number, **(changes or {})},
+        actor_label=actor.label,
+    )
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _store_attachments(
+    case: Case, event: CaseEvent, files: list[UploadedFile], *, is_public: bool
+) -> list[Attachment]:
+    stored = []
+    for f in files:
+        name = safe_filename(f.name or "file")
+        att = Attachment(
+            case=case,
+            event=event,
+            filename=name,
+            content_type=f.content_type or "application/octet-stream",
+            size=f.size,
+            is_public=is_public,
+        )
+        att.file.save(name, f, save=False)
+        att.save()
+        stored.append(att)
+    return stored
+
+
+def _validate_text(field: str, value: str, *, label: str, max_chars: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(
+            _("%(field)s is required.") % {"field": label}, {field: [_("This field is required.")]}
+        )
+    if len(value) > max_chars:
+        raise ValidationFailed(
+            _("%(field)s is too long.") % {"field": label},
+            {
+                field: [
+                    _("Please keep it under %(n)d characters (it has %(len)d).")
+                    % {"n": max_chars, "len": len(value)}
+                ]
+            },
+        )
+    return value
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: Actor,
+    customer: Customer,
+    channel: Channel,
+    subject: str,
+    description: str,
+    category: Category | None = None,
+    severity: Severity = Severity.NORMAL,
+    priority: Priority = Priority.P3,
+    department: Department | None = None,
+    order_number: str = "",
+    tags: list[str] | None = None,
+    custom_fields: dict[str, Any] | None = None,
+    attachments: list[UploadedFile] | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """Create a case, or return the one already created with this idempotency key.
+
+    Returns (case, created).
+    """
+    attachments = attachments or []
+    max_chars = settings.TINGSU["MAX_DESCRIPTION_CHARS"]
+    description = _validate_text(
+        "description", description, label=_("Description"), max_chars=max_chars
+    )
+    subject = (subject or "").strip() or description.splitlines()[0]
+    subject = subject[:200]
+    order_number = (order_number or "").strip()
+    if len(order_number) > 64:
+        raise ValidationFailed(
+            _("Order number is too long."), {"order_number": [_("At most 64 characters.")]}
+        )
+    validate_attachments(attachments)
+    if idempotency_key:
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    if department is None and category is not None:
+        department = category.default_department
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                number=next_case_number(),
+                channel=channel,
+                subject=subject,
+                description=description,
+                customer=customer,
+                category=category,
+                severity=severity,
+                priority=priority,
+                department=department,
+                order_number=order_number,
+                custom_fields=custom_fields or {},
+                idempotency_key=idempotency_key or None,
+            )
+    except IntegrityError:
+        # A concurrent submit with the same key won the race.
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if idempotency_key and existing:
+            return existing, False
+        raise
+    if tags:
+        case.tags.set(_tags(tags))
+    event = _event(
+        case,
+        actor,
+        EventKind.CREATED,
+        body=description,
+        is_public=True,
+        data={"channel": channel, "subject": subject},
+    )
+    _store_attachments(case, event, attachments, is_public=True)
+    _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
+    return case, True
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    clean = sorted({n.strip()[:50] for n in names if n and n.strip()})
+    Tag.objects.bulk_create([Tag(name=n) for n in clean], ignore_conflicts=True)
+    return list(Tag.objects.filter(name__in=clean))
+
+
+@transaction.atomic
+def case_add_message(
+    *,
+    actor: Actor,
+    case: Case,
+    body: str,
+    attachments: list[UploadedFile] | None = None,
+) -> CaseEvent:
+    """A public message: a staff reply, or information added by the customer."""
+    attachments = attachments or []
+    body = _validate_text(
+        "body", body, label=_("Message"), max_chars=settings.TINGSU["MAX_DESCRIPTION_CHARS"]
+    )
+    validate_attachments(attachments)
+    case = _lock(case)
+    if actor.author_type == AuthorType.STAFF:
+        check_staff_can_act(actor.user)
+    if case.status in (Status.WITHDRAWN, Status.REJECTED, Status.MERGED, Status.CLOSED):
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION,
+            _("This case is %(status)s; messages can no longer be added.")
+            % {"status": case.get_status_display()},
+        )
+    now = timezone.now()
+    updates: dict[str, Any] = {}
+    if actor.author_type == AuthorType.STAFF:
+        if case.first_response_at is None:
+            updates["first_response_at"] = now
+        if case.status in (Status.NEW, Status.ASSIGNED):
+            updates["status"] = Status.IN_PROGRESS
+    elif actor.author_type == AuthorType.CUSTOMER and case.status == Status.WAITING_CUSTOMER:
+        updates["status"] = Status.IN_PROGRESS
+    event = _event(case, actor, EventKind.MESSAGE, body=body, is_public=True)
+    _store_attachments(case, event, attachments, is_public=True)
+    if "status" in updates:
+        _event(
+            case,
+            actor,
+            EventKind.TRANSITION,
+            is_public=True,
+            data={"from": case.status, "to": updates["status"], "action": "message"},
+        )
+    if updates:
+        for k, v in updates.items():
+            setattr(case, k, v)
+        case.save(update_fields=[*updates, "updated_at"])
+    _audit(actor, "case.message", case, {"event": event.pk, **_jsonable(updates)})
+    return event
+
+
+@transaction.atomic
+def case_add_note(*, actor: Actor, case: Case, body: str) -> CaseEvent:
+    check_staff_can_act(actor.user)
+    body = _validate_text(
+        "body", body, label=_("Note"), max_chars=settings.TINGSU["MAX_DESCRIPTION_CHARS"]
+    )
+    case = _lock(case)
+    event = _event(case, actor, EventKind.NOTE, body=body, is_public=False)
+    case.save(update_fields=["updated_at"])
+    _audit(actor, "case.note", case, {"event": event.pk})
+    return event
+
+
+def _require_active(case: Case) -> None:
+    if case.status not in ACTIVE_STATUSES:
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION,
+            _("A %(status)s case cannot be changed this way.")
+            % {"status": case.get_status_display()},
+            {"status": case.status},
+        )
+
+
+@transaction.atomic
+def case_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
+    case = _lock(case)
+    _require_active(case)
+    check_can_assign(actor.user, case, assignee)
+    old = case.assignee
+    if old == assignee:
+        return case
+    case.assignee = assignee
+    if assignee.department_id and case.department_id != assignee.department_id:
+        case.department_id = assignee.department_id
+    fields = ["assignee", "department", "updated_at"]
+    old_status = case.status
+    if case.status == Status.NEW:
+        case.status = Status.ASSIGNED
+        fields.append("status")
+    case.save(update_fields=fields)
+    data = {
+        "from": old.pk if old else None,
+        "from_label": old.label if old else "",
+        "to": assignee.pk,
+        "to_label": assignee.label,
+    }
+    _event(case, actor, EventKind.ASSIGNED, data=data)
+    if old_status != case.status:
+        _event(
+            case,
+            actor,
+            EventKind.TRANSITION,
+            is_public=True,
+            data={"from": old_status, "to": case.status, "action": "assign"},
+        )
+    _audit(actor, "case.assign", case, data)
+    return case
+
+
+@transaction.atomic
+def case_transfer(*, actor: Actor, case: Case, department: Department, reason: str) -> Case:
+    """Hand the case to another department's queue, unassigned, with a reason."""
+    check_staff_can_act(actor.user)
+    reason = _validate_text("reason", reason, label=_("Reason"), max_chars=2000)
+    case = _lock(case)
+    _require_active(case)
+    if case.department_id == department.pk:
+        raise ValidationFailed(
+            _("The case is already in this department."),
+            {"department": [_("Choose another department.")]},
+        )
+    old_dept = case.department
+    old_status = case.status
+    case.department = department
+    case.assignee = None
+    if case.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+        case.status = Status.NEW
+    case.save(update_fields=["department", "assignee", "status", "updated_at"])
+    data = {
+        "from": old_dept.pk if old_dept else None,
+        "from_label": str(old_dept or ""),
+        "to": department.pk,
+        "to_label": str(department),
+        "reason": reason,
+    }
+    _event(case, actor, EventKind.TRANSFERRED, body=reason, data=data)
+    if old_status != case.status:
+        _event(
+            case,
+            actor,
+            EventKind.TRANSITION,
+            data={"from": old_status, "to": case.status, "action": "transfer"},
+        )
+    _audit(actor, "case.transfer", case, data)
+    return case
+
+
+def _display(field: str, value: Any) -> Any:
+    if field == "category":
+        return str(value) if value else ""
+    if field == "tags":
+        return sorted(value)
+    return value
+
+
+@transaction.atomic
+def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> Case:
+    """Change editable fields. Unknown or protected fields are refused, not ignored.
+
+    `changes` holds model values: a Category for category, a list of names for tags.
+    """
+    refused = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if refused:
+        raise TingsuError(
+            ErrorCode.FIELD_NOT_EDITABLE,
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(refused)},
+            {f: [_("This field cannot be changed.")] for f in refused},
+        )
+    check_can_edit_fields(actor.user, list(changes))
+    case = _lock(case)
+    if case.status in (Status.MERGED, Status.WITHDRAWN, Status.REJECTED, Status.CLOSED):
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION,
+            _("A %(status)s case cannot be edited.") % {"status": case.get_status_display()},
+        )
+    diffs: dict[str, dict[str, Any]] = {}
+    update_fields = []
+    for field, new in changes.items():
+        if field == "tags":
+            old_names = sorted(case.tags.values_list("name", flat=True))
+            new_tags = _tags(new or [])
+            new_names = sorted(t.name for t in new_tags)
+            if old_names != new_names:
+                case.tags.set(new_tags)
+                diffs["tags"] = {"old": old_names, "new": new_names}
+            continue
+        if field == "subject":
+            new = _validate_text("subject", new, label=_("Subject"), max_chars=200)
+        if field == "order_number":
+            new = (new or "").strip()[:64]
+        old = getattr(case, field)
+        if old != new:
+            setattr(case, field, new)
+            update_fields.append(field)
+            diffs[field] = {"old": _display(field, old), "new": _display(field, new)}
+    if not diffs:
+        return case
+    if update_fields:
+        case.save(update_fields=[*update_fields, "updated_at"])
+    for field, diff in diffs.items():
+        _event(case, actor, EventKind.FIELD_CHANGED, data={"field": field, **_jsonable(diff)})
+    _audit(actor, "case.update", case, _jsonable(diffs))
+    return case
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor: Actor,
+    case: Case,
+    action: Action | str,
+    resolution_code: ResolutionCode | None = None,
+    root_cause: RootCause | None = None,
+    summary: str = "",
+    reason: str = "",
+) -> Case:
+    """Move the case through the workflow. An illegal move raises and changes nothing."""
+    try:
+        action = Action(action)
+    except ValueError:
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION,
+            _("Unknown action: %(action)s") % {"action": action},
+            {"allowed": [a.value for a in Action]},
+        ) from None
+    if actor.author_type == AuthorType.STAFF:
+        check_staff_can_act(actor.user)
+    elif actor.author_type == AuthorType.CUSTOMER and action not in (
+        Action.REOPEN,
+        Action.WITHDRAW,
+    ):
+        raise TingsuError(ErrorCode.PERMISSION_DENIED, _("Customers cannot do this."))
+    transition = TRANSITIONS[action]
+    case = _lock(case)
+    if case.status not in transition.sources:
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION,
+            _("A case that is %(status)s cannot be moved with “%(action)s”.")
+            % {"status": case.get_status_display(), "action": transition.label},
+            {
+                "status": case.status,
+                "action": action.value,
+                "allowed_from": sorted(transition.sources),
+            },
+        )
+    now = timezone.now()
+    updates: dict[str, Any] = {"status": transition.target}
+    event_data: dict[str, Any] = {"action": action.value}
+    body = ""
+    if action == Action.RESOLVE:
+        errors: dict[str, list[str]] = {}
+        if resolution_code is None:
+            errors["resolution_code"] = [_("Choose a resolution code.")]
+        if root_cause is None:
+            errors["root_cause"] = [_("Choose a root cause.")]
+        summary = (summary or "").strip()
+        if not summary:
+            errors["summary"] = [_("Write a resolution summary for the customer.")]
+        if errors:
+            raise ValidationFailed(
+                _("Resolving needs a resolution code, a root cause and a summary."), errors
+            )
+        days = settings.TINGSU["AUTO_CLOSE_AFTER_DAYS"]
+        updates.update(
+            resolution_code=resolution_code,
+            root_cause=root_cause,
+            resolution_summary=summary,
+            resolved_at=now,
+            auto_close_at=now + timedelta(days=days),
+        )
+        if case.first_response_at is None:
+            updates["first_response_at"] = now
+        body = summary
+        event_data.update(resolution_code=resolution_code.code, root_cause=root_cause.code)
+    elif action == Action.CLOSE:
+        updates.update(closed_at=now, auto_close_at=None)
+    elif action == Action.REOPEN:
+        window = timedelta(days=settings.TINGSU["REOPEN_WINDOW_DAYS"])
+        since = case.resolved_at or case.closed_at
+        if since is None or now - since > window:
+            raise TingsuError(
+                ErrorCode.REOPEN_WINDOW_CLOSED,
+                _("This case can only be reopened within %(days)d days of being resolved.")
+                % {"days": window.days},
+                {"resolved_at": since.isoformat() if since else None},
+            )
+        updates.update(
+            status=Status.IN_PROGRESS if case.assignee_id else Status.NEW,
+            resolved_at=None,
+            closed_at=None,
+            auto_close_at=None,
+            reopen_count=case.reopen_count + 1,
+        )
+        body = (reason or "").strip()
+    elif action in (Action.REJECT, Action.WITHDRAW):
+        reason = (reason or "").strip()
+        if action == Action.REJECT and not reason:
+            raise ValidationFailed(
+                _("Rejecting a complaint needs a reason for the customer."),
+                {"reason": [_("This field is required.")]},
+            )
+        updates.update(closed_at=now)
+        body = reason
+    # Conditional update: if another request moved the case meanwhile, nothing changes.
+    moved = Case.objects.filter(pk=case.pk, status=case.status).update(updated_at=now, **updates)
+    if moved != 1:
+        raise TingsuError(ErrorCode.CONFLICT, _("The case changed meanwhile; please reload."))
+    old_status = case.status
+    for k, v in updates.items():
+        setattr(case, k, v)
+    case.updated_at = now
+    _event(
+        case,
+        actor,
+        EventKind.TRANSITION,
+        body=body,
+        is_public=True,
+        data={"from": old_status, "to": case.status, **event_data},
+    )
+    _audit(actor, f"case.{action.value}", case, {"from": old_status, "to": case.status})
+    return case
+
+
+@transaction.atomic
+def case_merge(*, actor: Actor, case: Case, into: Case) -> Case:
+    """Merge a duplicate into another open case of the same customer."""
+    check_staff_can_act(actor.user)
+    if case.pk == into.pk:
+        raise ValidationFailed(_("A case cannot be merged into itself."), {"into": []})
+    first, second = sorted([case, into], key=lambda c: c.pk)
+    locked = {c.pk: c for c in (_lock(first), _lock(second))}
+    case, into = locked[case.pk], locked[into.pk]
+    _require_active(case)
+    if into.status not in ACTIVE_STATUSES:
+        raise TingsuError(ErrorCode.INVALID_TRANSITION, _("The target case is no longer open."))
+    old_status = case.status
+    case.status = Status.MERGED
+    case.merged_into = into
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
+    _event(
+        case,
+        actor,
+        EventKind.MERGED,
+        is_public=True,
+        data={"from": old_status, "to": Status.MERGED, "into": into.number},
+    )
+    _event(into, actor, EventKind.MERGED, data={"merged": case.number})
+    _audit(actor, "case.merge", case, {"into": into.number})
+    return case
+
+
+def resolve_staff(*, user_id: int) -> User:
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(role=Role.COMPLIANCE).first()
+    if user is None:
+        raise NotFound(_("No such staff member."))
+    return user

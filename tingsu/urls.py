@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tingsu.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
