@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tingsu.cases",
     "tingsu.portal",
     "tingsu.desk",
+    "tingsu.demo",
 ]
 
 MIDDLEWARE = [

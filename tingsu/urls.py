@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from tingsu.api.api import api
 from tingsu.core.views import healthz
 
 urlpatterns = [
+    path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("portal/", include("tingsu.portal.urls")),
+    path("desk/", include("tingsu.desk.urls")),
 ]
