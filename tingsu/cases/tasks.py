@@ -1,0 +1,13 @@
+"""Background tasks for cases. Each parses its arguments and calls one function; each is
+idempotent, because the database worker may run a task more than once."""
+
+from datetime import datetime
+
+from django_tasks import task
+
+from tingsu.cases.auto_close import case_auto_close
+
+
+@task()
+def auto_close_case_task(case_id: int, lease: str) -> bool:
+    return case_auto_close(case_id=case_id, lease=datetime.fromisoformat(lease))
