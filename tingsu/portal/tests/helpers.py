@@ -1,0 +1,27 @@
+"""Small helpers for portal tests: URLs with the case's token, and valid form data."""
+
+import uuid
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def url(name: str, case, *, token: str | None = None, args=()) -> str:
+    token = case.access_token() if token is None else token
+    return f"{reverse(name, args=[case.number, *args])}?{urlencode({'t': token})}"
+
+
+def complaint_data(**overrides) -> dict:
+    data = {
+        "name": "王小明",
+        "phone": "13912345678",
+        "email": "",
+        "category": "",
+        "subject": "",
+        "description": "收到的杯子是碎的，要求退款。",
+        "order_number": "JD-1001",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    return {**data, **overrides}
