@@ -564,6 +564,11 @@ def case_merge(*, actor: Actor, case: Case, into: Case) -> Case:
     _require_active(case)
     if into.status not in ACTIVE_STATUSES:
         raise TingsuError(ErrorCode.INVALID_TRANSITION, _("The target case is no longer open."))
+    if case.customer_id != into.customer_id:
+        raise ValidationFailed(
+            _("Only cases of the same customer can be merged."),
+            {"into": [_("Choose another case of this customer.")]},
+        )
     old_status = case.status
     case.status = Status.MERGED
     case.merged_into = into
