@@ -1,0 +1,1 @@
+"""Staff workspace views: parse the request, call one service or selector, render."""

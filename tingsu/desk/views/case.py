@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from tingsu.desk.views.common import case_or_404, case_page_context
+
+
+@login_required
+@require_GET
+def case_detail(request, number: str):
+    case = case_or_404(request.user, number)
+    return render(request, "desk/case.html", case_page_context(request, case))
+
+
+@login_required
+@require_GET
+def attachment_download(request, number: str, pk: int):
+    case = case_or_404(request.user, number)  # the scope check comes before the file
+    attachment = get_object_or_404(case.attachments, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )

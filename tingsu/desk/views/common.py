@@ -1,0 +1,55 @@
+"""What the desk views share: the 404 for cases out of scope and the case page context."""
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from tingsu.accounts.models import User
+from tingsu.cases.models import Case
+from tingsu.cases.permissions import access_case, check_staff_can_act
+from tingsu.cases.selectors import case_timeline, customer_case_count, customer_other_cases
+from tingsu.cases.workflow import ACTIVE_STATUSES, FINAL_STATUSES, Action, available_actions
+from tingsu.core.errors import NotFound, TingsuError
+from tingsu.desk import forms
+
+
+def case_or_404(user: User, number: str) -> Case:
+    try:
+        return access_case(user=user, number=number)
+    except NotFound:
+        raise Http404(_("Case not found.")) from None
+
+
+def can_act(user: User) -> bool:
+    try:
+        check_staff_can_act(user)
+    except TingsuError:
+        return False
+    return True
+
+
+def case_page_context(request: HttpRequest, case: Case, **bound_forms) -> dict:
+    """Everything the case page shows; `bound_forms` replace blank forms to show errors."""
+    user = request.user
+    ctx = {
+        "case": case,
+        "timeline": case_timeline(case=case, public_only=False),
+        "other_cases": customer_other_cases(user=user, case=case),
+        "customer_case_count": customer_case_count(case=case),
+        "read_only": not can_act(user),
+    }
+    if ctx["read_only"]:
+        return ctx
+    ctx.update(
+        is_active=case.status in ACTIVE_STATUSES,
+        is_editable=case.status not in FINAL_STATUSES,
+        transitions=[t for t in available_actions(case.status) if t.action != Action.RESOLVE],
+        can_resolve=any(t.action == Action.RESOLVE for t in available_actions(case.status)),
+        reply_form=forms.ReplyForm(),
+        note_form=forms.NoteForm(),
+        assign_form=forms.AssignForm(user=user),
+        transfer_form=forms.TransferForm(case=case),
+        fields_form=forms.CaseFieldsForm(case=case),
+        resolve_form=forms.ResolveForm(),
+    )
+    ctx.update(bound_forms)
+    return ctx

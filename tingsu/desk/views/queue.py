@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tingsu.cases.batch import case_batch
+from tingsu.cases.selectors import case_list
+from tingsu.desk.forms import BatchForm, QueueFilterForm
+
+PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def queue(request):
+    form = QueueFilterForm(request.GET)
+    filters, invalid = form.filters()
+    if invalid:
+        messages.warning(
+            request, _("Ignored invalid filter values: %(fields)s") % {"fields": ", ".join(invalid)}
+        )
+    cases = case_list(user=request.user, filters=filters)
+    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page}
+    # htmx swaps only the table; a history restore or a plain request gets the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "desk/partials/_queue_table.html", context)
+    else:
+        context["batch_form"] = BatchForm(user=request.user)
+        response = render(request, "desk/queue.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+@require_POST
+def batch(request):
+    form = BatchForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("desk:queue")
+    results = case_batch(user=request.user, **form.batch_kwargs())
+    done = sum(r.ok for r in results)
+    messages.info(
+        request,
+        _("%(done)d of %(total)d cases done.") % {"done": done, "total": len(results)},
+    )
+    return render(request, "desk/batch_result.html", {"results": results, "form": form})
