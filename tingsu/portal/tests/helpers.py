@@ -25,3 +25,16 @@ def complaint_data(**overrides) -> dict:
         "idempotency_key": str(uuid.uuid4()),
     }
     return {**data, **overrides}
+
+
+def resolve(case, user, world, summary: str = "已为您办理退款，款项三日内到账。"):
+    from tingsu.cases.services import Actor, case_transition
+
+    return case_transition(
+        actor=Actor.staff(user),
+        case=case,
+        action="resolve",
+        resolution_code=world.resolution_code,
+        root_cause=world.root_cause,
+        summary=summary,
+    )
