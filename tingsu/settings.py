@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # The API docs page serves Swagger UI from ninja's own static files, not a CDN.
+    "ninja",
     "tingsu.core",
     "tingsu.audit",
     "tingsu.accounts",

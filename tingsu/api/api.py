@@ -1,10 +1,31 @@
-from ninja import NinjaAPI
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 
 from tingsu.api.errors import register_error_handlers
 from tingsu.cases.api import router as cases_router
 from tingsu.portal.api import router as portal_router
 
+
+class SwaggerWithCsrf(Swagger):
+    """Swagger UI that sends the CSRF token, so logged-in staff can try writes.
+
+    Ninja only adds it when the API-wide auth needs CSRF; ours is set per operation."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
+    docs=SwaggerWithCsrf(),
     title="Tingsu API",
     version="1",
     urls_namespace="api",
