@@ -218,7 +218,12 @@ class TrackForm(BootstrapMixin, forms.Form):
 
     link = forms.CharField(label=_("Paste your tracking link"), max_length=500, required=False)
     number = forms.CharField(label=_("Case number"), max_length=24, required=False)
-    token = forms.CharField(label=_("Access code"), max_length=64, required=False)
+    token = forms.CharField(
+        label=_("Access code"),
+        max_length=64,
+        required=False,
+        help_text=_("Shown with your case number when you filed, and part of your link."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
