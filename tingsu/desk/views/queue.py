@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tingsu.cases.batch import case_batch
 from tingsu.cases.selectors import case_list
-from tingsu.desk.forms import BatchForm, QueueFilterForm
+from tingsu.desk.forms import BATCH_LABELS, BatchForm, QueueFilterForm
 
 PER_PAGE = 25
 
@@ -50,4 +50,5 @@ def batch(request):
         request,
         _("%(done)d of %(total)d cases done.") % {"done": done, "total": len(results)},
     )
-    return render(request, "desk/batch_result.html", {"results": results, "form": form})
+    op_label = BATCH_LABELS[form.cleaned_data["op"]]
+    return render(request, "desk/batch_result.html", {"results": results, "op_label": op_label})
