@@ -76,6 +76,8 @@ def check_can_assign(actor: User | None, case: Case, assignee: User) -> None:
         )
     if actor.is_superuser or actor.role == Role.ADMIN:
         return
+    if not _may_take(actor, case):
+        raise NotFound(_("Case not found."))
     if actor.role == Role.SUPERVISOR:
         if assignee.department_id != actor.department_id:
             raise TingsuError(
@@ -87,6 +89,25 @@ def check_can_assign(actor: User | None, case: Case, assignee: User) -> None:
         raise TingsuError(
             ErrorCode.PERMISSION_DENIED, _("Agents can only take cases for themselves.")
         )
+
+
+def _may_take(actor: User, case: Case) -> bool:
+    """The case is in the actor's scope, or is unassigned and has no department yet.
+
+    Checked in memory on the locked case, so an agent cannot take a colleague's case or
+    another department's, and a supervisor cannot pull in another department's case.
+    """
+    if case.department_id is None and case.assignee_id is None:
+        return True
+    if actor.role == Role.SUPERVISOR:
+        return actor.department_id is not None and case.department_id == actor.department_id
+    if case.assignee_id == actor.pk:
+        return True
+    return (
+        case.assignee_id is None
+        and actor.department_id is not None
+        and case.department_id == actor.department_id
+    )
 
 
 def check_can_edit_fields(actor: User | None, fields: list[str]) -> None:

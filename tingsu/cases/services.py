@@ -292,6 +292,7 @@ def _require_active(case: Case) -> None:
 
 @transaction.atomic
 def case_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
+    check_staff_can_act(actor.user)
     case = _lock(case)
     _require_active(case)
     check_can_assign(actor.user, case, assignee)
@@ -338,6 +339,11 @@ def case_transfer(*, actor: Actor, case: Case, department: Department, reason: s
             _("The case is already in this department."),
             {"department": [_("Choose another department.")]},
         )
+    if not department.is_active:
+        raise ValidationFailed(
+            _("%(name)s no longer takes cases.") % {"name": department},
+            {"department": [_("Choose an active department.")]},
+        )
     old_dept = case.department
     old_status = case.status
     case.department = department
@@ -372,6 +378,40 @@ def _display(field: str, value: Any) -> Any:
     return value
 
 
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, {field: [message]})
+
+
+def _clean_change(field: str, value: Any) -> Any:
+    """Check one editable field's new value and return it in its model form."""
+    if field == "subject":
+        return _validate_text("subject", value, label=_("Subject"), max_chars=200)
+    if field == "order_number":
+        value = (value or "").strip()
+        if len(value) > 64:
+            raise _invalid("order_number", _("Order number is too long (at most 64 characters)."))
+        return value
+    if field == "severity":
+        if value not in Severity.values:
+            raise _invalid("severity", _("Choose a valid severity."))
+        return Severity(value)
+    if field == "priority":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if isinstance(value, bool) or number not in Priority.values:
+            raise _invalid("priority", _("Choose a valid priority."))
+        return Priority(number)
+    if field == "category":
+        if value is not None and (not isinstance(value, Category) or not value.is_active):
+            raise _invalid("category", _("Choose an active category."))
+        return value
+    if field == "tags":
+        return sorted({n.strip()[:50] for n in (value or []) if n and n.strip()})
+    return value
+
+
 @transaction.atomic
 def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> Case:
     """Change editable fields. Unknown or protected fields are refused, not ignored.
@@ -386,6 +426,8 @@ def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> 
             {f: [_("This field cannot be changed.")] for f in refused},
         )
     check_can_edit_fields(actor.user, list(changes))
+    # Every value is checked before anything is written, so a bad one changes nothing.
+    changes = {field: _clean_change(field, value) for field, value in changes.items()}
     case = _lock(case)
     if case.status in (Status.MERGED, Status.WITHDRAWN, Status.REJECTED, Status.CLOSED):
         raise TingsuError(
@@ -397,16 +439,10 @@ def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> 
     for field, new in changes.items():
         if field == "tags":
             old_names = sorted(case.tags.values_list("name", flat=True))
-            new_tags = _tags(new or [])
-            new_names = sorted(t.name for t in new_tags)
-            if old_names != new_names:
-                case.tags.set(new_tags)
-                diffs["tags"] = {"old": old_names, "new": new_names}
+            if old_names != new:
+                case.tags.set(_tags(new))
+                diffs["tags"] = {"old": old_names, "new": new}
             continue
-        if field == "subject":
-            new = _validate_text("subject", new, label=_("Subject"), max_chars=200)
-        if field == "order_number":
-            new = (new or "").strip()[:64]
         old = getattr(case, field)
         if old != new:
             setattr(case, field, new)
