@@ -173,6 +173,19 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
         self.fields["category"].queryset = active_categories()
         self._style()
 
+    def _sane_date(self, name: str):
+        # Dates near year 1 or 9999 overflow once turned into local datetimes.
+        value = self.cleaned_data.get(name)
+        if value and not 1900 <= value.year <= 2999:
+            raise forms.ValidationError(_("Enter a date between 1900 and 2999."))
+        return value
+
+    def clean_date_from(self):
+        return self._sane_date("date_from")
+
+    def clean_date_to(self):
+        return self._sane_date("date_to")
+
     def filters(self) -> tuple[CaseFilters, list[str]]:
         """The filters to apply, and the labels of values that were ignored as invalid."""
         self.is_valid()

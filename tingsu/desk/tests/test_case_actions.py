@@ -162,8 +162,8 @@ def test_it_changes_category_severity_priority_tags_and_order_number(world, logi
         "new": "major",
     }
     html = client.get(reverse("desk:case", args=[alice_case.number])).content.decode()
-    assert "severity: Normal → Major" in html
-    assert "priority: P3 normal → P1 critical" in html
+    assert "Severity: Normal → Major" in html
+    assert "Priority: P3 normal → P1 critical" in html
 
 
 def test_it_changes_only_the_fields_that_differ(world, login, alice_case):

@@ -71,7 +71,7 @@ def test_it_shows_the_timeline_with_notes_changes_and_transfers(world, login):
     case_transfer(actor=actor, case=case, department=world.logistics, reason="需要物流部核实")
     html = page(login(world.root), case)
     assert 'class="is-note" data-kind="note"' in html and "这是内部备注" in html
-    assert "severity: Normal → Major" in html
+    assert "Severity: Normal → Major" in html
     assert "客服中心 → 物流部" in html and "需要物流部核实" in html
     assert "— → Alice" in html  # the assignment
     assert "Assigned → New" in html  # the transition from the transfer
@@ -121,3 +121,11 @@ def test_it_shows_compliance_the_case_read_only(world, login):
     assert 'data-testid="read-only"' in html
     assert '<form method="post" action="/desk/cases/' not in html
     assert case.subject in html
+
+
+def test_it_renders_in_the_default_language(world, login, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    case = make_case(department=world.service, assignee=world.alice)
+    client = login(world.alice)
+    assert '<html lang="zh-hans">' in page(client, case)
+    assert client.get(reverse("desk:queue")).status_code == 200

@@ -129,6 +129,21 @@ def test_it_ignores_bad_filter_values_with_a_message(world, login):
     assert "<script>" not in response.content.decode()
 
 
+@pytest.mark.parametrize("params", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+def test_it_ignores_dates_at_the_ends_of_the_calendar(world, login, params):
+    case = make_case(department=world.service)
+    response = login(world.carol).get(URL, params)
+    assert response.status_code == 200
+    assert rows(response) == [case.number]
+    assert messages_of(response)
+
+
+def test_it_ignores_an_overlong_search(world, login):
+    case = make_case(department=world.service)
+    response = login(world.carol).get(URL, {"q": "长" * 500, "page": "-3"})
+    assert rows(response) == [case.number]
+
+
 def test_it_swaps_only_the_table_for_htmx(world, login):
     case = make_case(department=world.service)
     response = login(world.carol).get(URL, {"tab": "all"}, HTTP_HX_REQUEST="true")
