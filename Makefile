@@ -29,12 +29,12 @@ endef
 export PG_PROBE
 
 .NOTPARALLEL:
-.PHONY: help install run test test-sqlite test-postgres lint fmt migrate demo clean
+.PHONY: help install run test test-sqlite test-postgres lint fmt migrate demo clean messages
 
 help:
 	@echo "make run    install, migrate, load the demo if the database is empty, start Tingsu"
 	@echo "make test   install, lint, run the suite on SQLite, then on PostgreSQL"
-	@echo "make lint | fmt | migrate | demo | clean"
+	@echo "make lint | fmt | migrate | demo | messages | clean"
 
 $(VENV_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,12 @@ migrate: install
 
 demo: migrate
 	$(BIN)/tingsu demo
+
+# Collects new source strings into the zh_Hans .po file, then compiles the .mo (both committed).
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-results
+messages: $(VENV_STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans $(MESSAGES_IGNORE) --no-obsolete
+	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 # Removes what `make` installs and caches; keeps var/ (your database and uploads).
 clean:
