@@ -38,9 +38,16 @@ def case_batch(
     reason: str = "",
     tags: list[str] | None = None,
 ) -> list[BatchResult]:
+    try:
+        op = BatchOp(op)
+    except ValueError:
+        raise ValidationFailed(
+            _("Unknown batch action."), {"op": [_("Choose assign, transfer, tag or close.")]}
+        ) from None
     actor = services.Actor.staff(user)
+    numbers = list(dict.fromkeys(numbers))
     results = []
-    for number in list(dict.fromkeys(numbers))[:MAX_BATCH]:
+    for number in numbers[:MAX_BATCH]:
         try:
             case = access_case(user=user, number=number)
             if op == BatchOp.ASSIGN:
@@ -61,4 +68,6 @@ def case_batch(
             results.append(BatchResult(number, True, _("Done")))
         except TingsuError as exc:
             results.append(BatchResult(number, False, exc.message))
+    too_many = _("Not done: at most %(n)d cases per batch.") % {"n": MAX_BATCH}
+    results.extend(BatchResult(number, False, too_many) for number in numbers[MAX_BATCH:])
     return results
