@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tingsu.demo.seeding import seed_cases
+
+
+class Command(BaseCommand):
+    help = (
+        "Insert N synthetic cases for benchmarks with bulk inserts (not through the case "
+        "services), each with its customer and a CREATED timeline event."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cases", type=int, required=True, help="How many cases.")
+        parser.add_argument("--batch", type=int, default=5000, help="Cases per transaction.")
+        parser.add_argument(
+            "--days", type=int, default=90, help="Spread creation over this many past days."
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Random seed.")
+
+    def handle(self, *args, **options) -> None:
+        count, batch, days = options["cases"], options["batch"], options["days"]
+        if count <= 0 or batch <= 0 or days <= 0:
+            raise CommandError("--cases, --batch and --days must be positive.")
+        verbose = options["verbosity"] > 1
+        result = seed_cases(
+            count=count,
+            batch=batch,
+            days=days,
+            seed=options["seed"],
+            progress=(lambda n: self.stdout.write(f"  {n} cases")) if verbose else None,
+        )
+        self.stdout.write(
+            f"seeded {result.cases} cases in {result.seconds:.1f} s ({result.rate:.0f} cases/s)"
+        )
