@@ -85,7 +85,7 @@ def test_it_rejects_a_complaint_without_any_contact(api_as, world):
 def test_it_rejects_an_unknown_category_and_saves_nothing(api_as, world):
     response = api_as(None, scopes=INTAKE).post("/complaints", complaint(category="nope"))
     body = assert_error(response, 422, "validation_error")
-    assert body["detail"] == {"category": ["No active entry has this code."]}
+    assert list(body["detail"]) == ["category"]
     assert Case.objects.count() == 0 and Customer.objects.count() == 0
 
 

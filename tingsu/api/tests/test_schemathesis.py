@@ -6,7 +6,9 @@ Driven through hypothesis directly, one operation at a time: schemathesis' pytes
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -26,6 +28,17 @@ def target(world):
         make_case(subject=f"样例投诉{i}", category=world.category)
     make_case(assignee=world.alice, subject="已分派")
     return make_case(assignee=world.alice, subject="供 schemathesis 改动")
+
+
+@pytest.fixture
+def keep_db_connection():
+    # Like Django's test client: a WSGI request must not close the connection that holds
+    # the test's transaction (PostgreSQL would lose it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -65,7 +78,7 @@ def run_operation(operation, mode, *, headers, path_parameters, query):
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_the_api_never_errors_and_matches_its_schema(target, admin_key, mode):
+def test_the_api_never_errors_and_matches_its_schema(target, admin_key, keep_db_connection, mode):
     ops = operations()
     assert len(ops) >= 9
     positive = mode == GenerationMode.POSITIVE
