@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from tingsu.api.api import api
 from tingsu.core.views import healthz
+
+admin.site.site_header = _("Tingsu administration")
+admin.site.site_title = _("Tingsu administration")
+admin.site.index_title = _("Configuration")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),

@@ -177,3 +177,12 @@ def test_the_case_page_shows_times_in_shanghai(world, client):
 
     assert "2026-11-24 00:30" in html
     assert "2026-11-23 16:30" not in html
+
+
+def test_the_admin_is_in_chinese_with_our_header_and_app_names(world, client):
+    client.force_login(world.root)
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    for text in ["Tingsu administration", "Case handling", "Accounts", "Customers", "Audit"]:
+        assert chinese(text) in html
