@@ -5,6 +5,7 @@ changes nothing and an existing configuration is reused."""
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Q
 
 from tingsu.accounts.models import Department, Team, User
 from tingsu.cases.models import Category, ResolutionCode, RootCause
@@ -108,9 +109,9 @@ class Company:
 def company_load() -> Company:
     company = Company()
     for code, name in DEPARTMENTS:
-        company.departments[code], _ = Department.objects.get_or_create(
-            code=code, defaults={"name": name}
-        )
+        # An existing department of the same code or name is the demo's own.
+        dept = Department.objects.filter(Q(code=code) | Q(name=name)).order_by("id").first()
+        company.departments[code] = dept or Department.objects.create(code=code, name=name)
     teams: dict[tuple[str, str], Team] = {}
     # One hash for every demo account: hashing is deliberately slow, the password is public.
     password = make_password(DEMO_PASSWORD)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import time_machine
 from django.conf import settings
 from django.utils import timezone
 
@@ -495,6 +494,9 @@ class DemoPlanner:
     # -- playing ----------------------------------------------------------------------------
 
     def play(self) -> None:
+        # Imported here so that importing the demo never needs time-machine; running it does.
+        import time_machine
+
         steps = sorted(
             (
                 (step.at, story.index, i, step)
