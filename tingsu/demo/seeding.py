@@ -128,7 +128,8 @@ def _text_pool(rng: random.Random) -> dict[str, list[tuple[str, str, str]]]:
         items = []
         for _ in range(TEXT_POOL // len(texts.TOPICS)):
             courier, prefix = rng.choice(texts.COURIERS)
-            order = f"YJ{rng.randint(20_000_000_000_000, 29_999_999_999_999)}"
+            ordered = timezone.localdate() - timedelta(days=rng.randint(1, 120))
+            order = f"YJ{ordered:%Y%m%d}{rng.randint(0, 999_999):06d}"
             ctx = {
                 "product": rng.choice(topic.products),
                 "order": order,
