@@ -1,8 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from tingsu.accounts.models import ApiKey, Department, Team, User
+from tingsu.accounts.models import ApiKey, ApiKeyScope, Department, Team, User
 from tingsu.accounts.services import api_key_create
 
 
@@ -32,8 +33,23 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
+class ApiKeyForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["name", "scopes", "user", "rate_limit_per_minute", "is_active"]
+
+    def clean_scopes(self):
+        scopes = self.cleaned_data["scopes"]
+        if not isinstance(scopes, list) or set(scopes) - set(ApiKeyScope.values):
+            raise forms.ValidationError(
+                _("A list of scopes from: %(scopes)s") % {"scopes": ", ".join(ApiKeyScope.values)}
+            )
+        return scopes
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
+    form = ApiKeyForm
     list_display = ["name", "prefix", "scopes", "user", "rate_limit_per_minute", "is_active"]
     readonly_fields = ["prefix", "last_used_at"]
     fields = ["name", "scopes", "user", "rate_limit_per_minute", "is_active", "prefix"]

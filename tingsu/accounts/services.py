@@ -1,7 +1,9 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from tingsu.accounts.models import ApiKey, User
+from tingsu.accounts.models import ApiKey, ApiKeyScope, User
 from tingsu.audit.services import audit_record
+from tingsu.core.errors import ValidationFailed
 
 
 @transaction.atomic
@@ -14,6 +16,12 @@ def api_key_create(
     rate_limit_per_minute: int = 120,
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with the raw secret, which is never stored."""
+    unknown = sorted(set(scopes) - set(ApiKeyScope.values))
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown scopes: %(scopes)s") % {"scopes": ", ".join(map(str, unknown))},
+            {"scopes": [_("Use intake, read or write.")]},
+        )
     raw, prefix, key_hash = ApiKey.generate()
     key = ApiKey.objects.create(
         name=name,

@@ -3,6 +3,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused too, not only per-instance ones."""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit entries are append-only")
+
+    def delete(self):
+        raise ValueError("Audit entries are append-only")
+
+
 class AuditEntry(models.Model):
     """Who did what to which object. Written in the same transaction as the change."""
 
@@ -15,6 +25,8 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64, db_index=True)
     changes = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -276,6 +276,9 @@ class CaseEvent(models.Model):
             raise ValueError("Timeline events are append-only")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        raise ValueError("Timeline events are append-only")
+
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.case.created_at:%Y/%m}/{instance.case.number}/{filename}"
