@@ -516,9 +516,9 @@ def case_transition(
     body = ""
     if action == Action.RESOLVE:
         errors: dict[str, list[str]] = {}
-        if resolution_code is None:
+        if resolution_code is None or not resolution_code.is_active:
             errors["resolution_code"] = [_("Choose a resolution code.")]
-        if root_cause is None:
+        if root_cause is None or not root_cause.is_active:
             errors["root_cause"] = [_("Choose a root cause.")]
         summary = (summary or "").strip()
         if not summary:

@@ -144,6 +144,19 @@ def test_it_refuses_to_resolve_without_each_required_field(world, missing):
     assert fresh.resolution_code is None and fresh.resolution_summary == ""
 
 
+@pytest.mark.parametrize("field", ["resolution_code", "root_cause"])
+def test_it_refuses_to_resolve_with_a_retired_code(world, field):
+    retired = getattr(world, field)
+    retired.is_active = False
+    retired.save()
+    case = make_case(department=world.service, assignee=world.alice, status=Status.IN_PROGRESS)
+    before = snapshot(case)
+    with pytest.raises(ValidationFailed) as exc:
+        resolve(world, case)
+    assert list(exc.value.detail) == [field]
+    assert snapshot(case) == before
+
+
 def test_it_lists_every_missing_field_when_resolving_with_nothing(world):
     case = make_case(department=world.service, assignee=world.alice, status=Status.IN_PROGRESS)
     with pytest.raises(ValidationFailed) as exc:
