@@ -89,7 +89,7 @@ demo: migrate
 	$(BIN)/tingsu demo
 
 # Collects new source strings into the zh_Hans .po file, then compiles the .mo (both committed).
-MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-results
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-results --ignore=build --ignore=*.egg-info
 messages: $(VENV_STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans $(MESSAGES_IGNORE) --no-obsolete
 	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
