@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tingsu.cases",
     "tingsu.portal",
     "tingsu.desk",
+    "tingsu.channels",
     "tingsu.demo",
 ]
 
