@@ -23,8 +23,8 @@ MO = MESSAGES / "django.mo"
 # As in `make messages`.
 MAKEMESSAGES_IGNORE = [".venv", "node_modules", "var", "test-results", "build", "*.egg-info"]
 
-# %(name)s / %(n)d / %s, and {{ var }} as written in {% blocktranslate %}.
-PLACEHOLDER = re.compile(r"%\([^)]+\)[a-z]|%[a-z]|\{\{\s*\w+\s*\}\}")
+# %(name)s / %(n)d / %(score).2f / %s, {{ var }} (blocktranslate) and {name} (str.format).
+PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-z]|%[a-z]|\{\{\s*\w+\s*\}\}|\{\w+\}")
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$')
 
