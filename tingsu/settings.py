@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tingsu.portal",
     "tingsu.desk",
     "tingsu.channels",
+    "tingsu.channels.wechat",
     "tingsu.demo",
 ]
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("portal/", include("tingsu.portal.urls")),
     path("desk/", include("tingsu.desk.urls")),
+    path("channels/wechat/", include("tingsu.channels.wechat.urls")),
 ]
