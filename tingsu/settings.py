@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tingsu.desk",
     "tingsu.channels",
     "tingsu.channels.wechat",
+    "tingsu.channels.email",
     "tingsu.demo",
 ]
 
@@ -52,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tingsu.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = os.environ.get("TINGSU_LANGUAGE", "zh-hans")
+TINGSU_LANGUAGE_FROM_BROWSER = env_bool("TINGSU_LANGUAGE_FROM_BROWSER", False)
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "tingsu" / "locale"]
 TIME_ZONE = os.environ.get("TINGSU_TIME_ZONE", "Asia/Shanghai")
@@ -172,4 +174,15 @@ TINGSU = {
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     },
     "SITE_URL": os.environ.get("TINGSU_SITE_URL", "http://127.0.0.1:8000"),
+    # Email channel (README "Channels"); a blank token turns the raw-MIME webhook off (404).
+    "EMAIL_WEBHOOK_TOKEN": os.environ.get("TINGSU_EMAIL_WEBHOOK_TOKEN", ""),
+    "EMAIL_MAX_BYTES": int(os.environ.get("TINGSU_EMAIL_MAX_BYTES", str(25 * 1024 * 1024))),
+    "EMAIL_MAX_MIME_DEPTH": 10,
+    "EMAIL_MAX_ATTACHMENTS": 20,
+    # Phone and SMS channels (README "Channels"); a blank secret turns its webhook off (404).
+    "DEFAULT_PHONE_REGION": os.environ.get("TINGSU_DEFAULT_PHONE_REGION", "CN"),
+    "CTI_SECRET": os.environ.get("TINGSU_CTI_SECRET", ""),
+    "SMS_SECRET": os.environ.get("TINGSU_SMS_SECRET", ""),
+    "SMS_HTTP_URL": os.environ.get("TINGSU_SMS_HTTP_URL", ""),
+    "SMS_HTTP_TOKEN": os.environ.get("TINGSU_SMS_HTTP_TOKEN", ""),
 }
