@@ -20,8 +20,6 @@ from tingsu.core.testing import make_case
 MESSAGES = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES"
 PO = MESSAGES / "django.po"
 MO = MESSAGES / "django.mo"
-# As in `make messages`.
-MAKEMESSAGES_IGNORE = [".venv", "node_modules", "var", "test-results", "build", "*.egg-info"]
 
 # %(name)s / %(n)d / %(score).2f / %s, {{ var }} (blocktranslate) and {name} (str.format).
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-z]|%[a-z]|\{\{\s*\w+\s*\}\}|\{\w+\}")
@@ -118,23 +116,27 @@ def test_the_compiled_mo_file_matches_the_po_file():
 
 
 def test_every_string_in_the_code_has_a_chinese_translation(tmp_path, settings, monkeypatch):
-    """Extract the strings of the code into a fresh .pot in a temporary directory and look
-    each one up in our .po. If this fails: `make messages`, then translate the new entries."""
+    """Extract the strings of the code into a fresh .pot and look each one up in our .po.
+    If this fails: `make messages`, then translate the new entries.
+
+    makemessages writes a temporary .py beside every template it reads, so it runs on a
+    copy of the sources: never in the checkout, where another run may be reading them."""
     if not shutil.which("xgettext"):
         pytest.skip("xgettext (Debian package gettext) is not installed")
-    settings.LOCALE_PATHS = [str(tmp_path)]
-    monkeypatch.chdir(settings.BASE_DIR)
-
-    call_command(
-        "makemessages",
-        locale=["zh_Hans"],
-        # Without tingsu/locale in the walk, makemessages writes to LOCALE_PATHS only.
-        ignore_patterns=[*MAKEMESSAGES_IGNORE, "tingsu/locale"],
-        keep_pot=True,
-        verbosity=0,
+    sources = tmp_path / "sources"
+    shutil.copytree(
+        Path(settings.BASE_DIR) / "tingsu",
+        sources / "tingsu",
+        ignore=shutil.ignore_patterns("locale", "static", "__pycache__", "*.pyc"),
     )
+    out = tmp_path / "locale"
+    out.mkdir()
+    settings.LOCALE_PATHS = [str(out)]
+    monkeypatch.chdir(sources)
 
-    in_code = {(e.fields.get("msgctxt"), e.msgid) for e in read_po(tmp_path / "django.pot")}
+    call_command("makemessages", locale=["zh_Hans"], keep_pot=True, verbosity=0)
+
+    in_code = {(e.fields.get("msgctxt"), e.msgid) for e in read_po(out / "django.pot")}
     assert len(in_code) > 300
     translated = {
         (e.fields.get("msgctxt"), e.msgid)
