@@ -193,7 +193,7 @@ class _Walker:
         filename = _filename(part)
         if ctype in ("text/plain", "text/html") and not _is_attachment(part) and not filename:
             if body == "all" or (body == "html" and ctype == "text/html"):
-                text = decode_bytes(_payload(part), part.get_content_charset())
+                text = decode_bytes(_payload(part), _charset(part))
                 (self.plain if ctype == "text/plain" else self.html).append(text)
             return
         self._add_attachment(
@@ -240,6 +240,13 @@ class _Walker:
         self.attachments.append(att)
         if len(self.attachments) > self.max_attachments:
             raise LimitExceeded(f"more than {self.max_attachments} attachments")
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:  # an RFC 2231 charset naming a bogus codec: treat it as unknown
+        return "x-unreadable"
 
 
 def _is_attachment(part: Message) -> bool:

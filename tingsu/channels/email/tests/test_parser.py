@@ -253,5 +253,12 @@ def test_it_never_raises_on_garbage():
         b"Subject: =?utf-8?B?not base64!!?=\r\nFrom: <<<>>>\r\n\r\n",
         b"Content-Type: text/plain; charset=\xff\xfe\r\n\r\n\xe4\xb8\xad",
         b"Content-Transfer-Encoding: base64\r\n\r\n!!!not base64",
+        b"Content-Type: text/plain; charset*=x\x00y''abc\r\n\r\nbody",
     ):
-        parse_email(raw)
+        assert parse_email(raw).rejection == ""
+
+
+def test_it_falls_back_to_compat32_when_the_default_policy_cannot_read_a_message():
+    parsed = parse_email(b"Content-Type: text/plain; charset*=x\x00y''abc\r\n\r\nbody")
+    assert parsed.policy == "compat32"
+    assert parsed.text == "body"
