@@ -1,26 +1,22 @@
-import re
-
 from django.db import transaction
 from django.db.models import Q
 
 from tingsu.customers.models import Customer
-
-# A mainland mobile number written with the country code: +86, 0086 or 86.
-_CN_MOBILE = re.compile(r"^(?:\+86|0086|86)(1\d{10})$")
+from tingsu.customers.phones import phone_lookup_values, phone_normalise
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only (a leading + is kept), and mainland mobiles without the country code."""
-    phone = (phone or "").strip()
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    clean = f"+{digits}" if phone.startswith("+") and digits else digits
-    match = _CN_MOBILE.match(clean)
-    return match.group(1) if match else clean
+    """The canonical form (E.164, see customers.phones); kept for existing callers."""
+    return phone_normalise(phone)
 
 
 def _identity_q(field: str, value: str) -> Q:
     # Emails are compared case-insensitively: older rows may have been stored with capitals.
-    return Q(email__iexact=value) if field == "email" else Q(**{field: value})
+    if field == "email":
+        return Q(email__iexact=value)
+    if field == "phone":
+        return Q(phone__in=phone_lookup_values(value))
+    return Q(**{field: value})
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ def test_it_files_a_complaint_through_the_api(api_as, world, settings):
     assert case.severity == "urgent" and case.order_number == "JD123456"
     assert set(case.tags.values_list("name", flat=True)) == {"破损", "物流"}
     assert case.custom_fields == {"store": "上海徐汇店", "amount": 59.9}
-    assert case.customer.phone == "13800002222"
+    assert case.customer.phone == "+8613800002222"
     event = case.events.get()
     assert event.kind == EventKind.CREATED and event.is_public
     audit = AuditEntry.objects.get(action="case.create")

@@ -89,27 +89,39 @@ def test_it_creates_a_customer_when_nothing_matches(known):
     assert created.pk != known.pk
     created.refresh_from_db()
     assert created.name == "陈静"
-    assert created.phone == "13500005555"
+    assert created.phone == "+8613500005555"
     assert created.email == "chen.jing@example.com"
     assert Customer.objects.count() == 2
 
 
 def test_a_customer_without_a_name_is_named_by_their_contact():
     created = customer_resolve(name="", phone="13500006666")
-    assert created.name == "13500006666"
+    assert created.name == "+8613500006666"
 
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("13800001111", "13800001111"),
-        ("+86 138-0000-1111", "13800001111"),
-        ("0086 13800001111", "13800001111"),
-        ("86 13800001111", "13800001111"),
-        ("(010) 6552-1234", "01065521234"),
+        ("13800001111", "+8613800001111"),
+        ("+86 138-0000-1111", "+8613800001111"),
+        ("0086 13800001111", "+8613800001111"),
+        ("86 13800001111", "+8613800001111"),
+        ("(010) 6552-1234", "+861065521234"),
         ("+1 415 555 0100", "+14155550100"),
+        ("+852 9123 4567", "+85291234567"),
+        # Not a valid number anywhere: kept as the digits the customer typed.
+        ("12315", "12315"),
+        ("+999 12", "+99912"),
         ("", ""),
     ],
 )
 def test_normalise_phone(raw, clean):
     assert normalise_phone(raw) == clean
+
+
+def test_it_finds_a_customer_stored_with_the_old_eleven_digit_form():
+    # Bulk-seeded rows and rows from before canonical numbers hold national digits.
+    legacy = Customer.objects.create(name="周杰", phone="13812345678")
+    assert customer_resolve(name="周先生", phone="+86 138 1234 5678") == legacy
+    assert customer_resolve(name="周先生", phone="138 1234 5678") == legacy
+    assert Customer.objects.count() == 1

@@ -43,7 +43,7 @@ def test_it_files_a_complaint_with_customer_timeline_and_audit(client, world):
     assert case.category == world.subcategory
     assert case.department == world.service
     assert case.order_number == "JD-1001"
-    assert case.customer.name == "王小明" and case.customer.phone == "13912345678"
+    assert case.customer.name == "王小明" and case.customer.phone == "+8613912345678"
     event = CaseEvent.objects.get(case=case)
     assert event.kind == EventKind.CREATED and event.is_public
     assert event.author_type == "customer"
