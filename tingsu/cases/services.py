@@ -150,9 +150,11 @@ def case_create(
     custom_fields: dict[str, Any] | None = None,
     attachments: list[UploadedFile] | None = None,
     idempotency_key: str | None = None,
+    event_data: dict[str, Any] | None = None,
 ) -> tuple[Case, bool]:
     """Create a case, or return the one already created with this idempotency key.
 
+    `event_data` is added to the created event's data (channels: inbound record, reason).
     Returns (case, created).
     """
     attachments = attachments or []
@@ -204,7 +206,7 @@ def case_create(
         EventKind.CREATED,
         body=description,
         is_public=True,
-        data={"channel": channel, "subject": subject},
+        data={**(event_data or {}), "channel": channel, "subject": subject},
     )
     _store_attachments(case, event, attachments, is_public=True)
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
@@ -224,8 +226,12 @@ def case_add_message(
     case: Case,
     body: str,
     attachments: list[UploadedFile] | None = None,
+    event_data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """A public message: a staff reply, or information added by the customer."""
+    """A public message: a staff reply, or information added by the customer.
+
+    `event_data` goes into the message event's data (channels: why it was threaded here).
+    """
     attachments = attachments or []
     body = _validate_text(
         "body", body, label=_("Message"), max_chars=settings.TINGSU["MAX_DESCRIPTION_CHARS"]
@@ -249,7 +255,7 @@ def case_add_message(
             updates["status"] = Status.IN_PROGRESS
     elif actor.author_type == AuthorType.CUSTOMER and case.status == Status.WAITING_CUSTOMER:
         updates["status"] = Status.IN_PROGRESS
-    event = _event(case, actor, EventKind.MESSAGE, body=body, is_public=True)
+    event = _event(case, actor, EventKind.MESSAGE, body=body, is_public=True, data=event_data)
     _store_attachments(case, event, attachments, is_public=True)
     if "status" in updates:
         _event(
@@ -627,23 +633,3 @@ def resolve_staff(*, user_id: int) -> User:
     if user is None:
         raise NotFound(_("No such staff member."))
     return user
-
-
-def cases_reassign_customer(*, actor: Actor, source: Customer, target: Customer) -> list[Case]:
-    """Move every case of `source` to `target` (a customer merge), each with a timeline
-    event and an audit entry. Runs inside the merge's transaction, which locks both."""
-    assert transaction.get_connection().in_atomic_block, "call inside the merge's transaction"
-    cases = list(Case.objects.select_for_update().filter(customer=source).order_by("pk"))
-    if not cases:
-        return []
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
-        customer=target, updated_at=timezone.now()
-    )
-    old, new = f"{source.name} (#{source.pk})", f"{target.name} (#{target.pk})"
-    body = _("Customer merged: %(source)s → %(target)s") % {"source": old, "target": new}
-    data = {"field": "customer", "old": old, "new": new, "from": source.pk, "to": target.pk}
-    for case in cases:
-        case.customer = target
-        _event(case, actor, EventKind.FIELD_CHANGED, body=body, data=data)
-        _audit(actor, "case.customer_merge", case, {"from": source.pk, "to": target.pk})
-    return cases
