@@ -633,3 +633,23 @@ def resolve_staff(*, user_id: int) -> User:
     if user is None:
         raise NotFound(_("No such staff member."))
     return user
+
+
+def cases_reassign_customer(*, actor: Actor, source: Customer, target: Customer) -> list[Case]:
+    """Move every case of `source` to `target` (a customer merge), each with a timeline
+    event and an audit entry. Runs inside the merge's transaction, which locks both."""
+    assert transaction.get_connection().in_atomic_block, "call inside the merge's transaction"
+    cases = list(Case.objects.select_for_update().filter(customer=source).order_by("pk"))
+    if not cases:
+        return []
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        customer=target, updated_at=timezone.now()
+    )
+    old, new = f"{source.name} (#{source.pk})", f"{target.name} (#{target.pk})"
+    body = _("Customer merged: %(source)s → %(target)s") % {"source": old, "target": new}
+    data = {"field": "customer", "old": old, "new": new, "from": source.pk, "to": target.pk}
+    for case in cases:
+        case.customer = target
+        _event(case, actor, EventKind.FIELD_CHANGED, body=body, data=data)
+        _audit(actor, "case.customer_merge", case, {"from": source.pk, "to": target.pk})
+    return cases
