@@ -6,3 +6,9 @@ class WeChatConfig(AppConfig):
     name = "tingsu.channels.wechat"
     label = "channels_wechat"
     verbose_name = _("WeChat channel")
+
+    def ready(self) -> None:
+        from tingsu.channels.transports import register_transport
+        from tingsu.channels.wechat.transport import wechat_send
+
+        register_transport("wechat", wechat_send)

@@ -1,16 +1,19 @@
 """What a WeChat callback does to our data: messages become cases through the channels core,
 follow and unfollow events keep WeChatFollower and the customer's openid up to date."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tingsu.audit.services import audit_record
-from tingsu.cases.models import Case, Channel
+from tingsu.cases.models import OPEN_STATUSES, Case, Channel
 from tingsu.channels.contracts import Identity, InboundMessage, InboundResult
+from tingsu.channels.inbound import inbound_receive
+from tingsu.channels.models import InboundRecord
 from tingsu.channels.wechat.models import WeChatAccount, WeChatFollower
 from tingsu.customers.models import Customer
 from tingsu.customers.services import customer_resolve
@@ -58,10 +61,24 @@ def message_body(message: dict[str, str]) -> tuple[str, dict[str, str]]:
     return body, meta
 
 
-def _inbound_receive(message: InboundMessage) -> InboundResult:
-    from tingsu.channels.inbound import inbound_receive
+def _conversation_case(openid: str) -> list[str]:
+    """The sender's latest open WeChat case still in conversation, as a threading hint.
 
-    return inbound_receive(message=message)
+    People write to an official account in fragments ("你好", the complaint, a photo), so a
+    message within the window belongs to the case they are already talking about.
+    """
+    hours = float(settings.TINGSU.get("WECHAT_THREAD_HOURS", 72))
+    case = (
+        Case.objects.filter(
+            customer__wechat_openid=openid, channel=Channel.WECHAT, status__in=OPEN_STATUSES
+        )
+        .annotate(last_event_at=Max("events__created_at"))
+        .filter(last_event_at__gte=timezone.now() - timedelta(hours=hours))
+        .order_by("-last_event_at")
+        .only("number")
+        .first()
+    )
+    return [case.number] if case else []
 
 
 def _follower_link(*, account: WeChatAccount, openid: str, customer: Customer | None) -> None:
@@ -97,12 +114,13 @@ def wechat_message_receive(
     body, meta = message_body(message)
     meta |= {"account": account.pk, "app_id": account.app_id}
     msg_id = message.get("MsgId", "")
-    result = _inbound_receive(
-        InboundMessage(
+    result = inbound_receive(
+        message=InboundMessage(
             channel=Channel.WECHAT,
             identity=Identity(name=_customer_name(openid), wechat_openid=openid),
             body=body,
             external_id=msg_id,
+            case_numbers=_conversation_case(openid),
             received_at=_sent_at(message),
             raw=raw,
             meta=meta,
@@ -122,8 +140,6 @@ def _opened_case(result: InboundResult, case: Case) -> bool:
     if result.outcome != "duplicate_delivery":
         return False
     # The same reply as the first delivery: did that message open this case?
-    from tingsu.channels.models import InboundRecord
-
     first = InboundRecord.objects.filter(case=case).order_by("id").first()
     return (
         case.channel == Channel.WECHAT
