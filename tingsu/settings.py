@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tingsu.channels",
     "tingsu.channels.wechat",
     "tingsu.channels.email",
+    "tingsu.channels.phone",
     "tingsu.demo",
 ]
 

@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 
 from tingsu.channels.phone.webhook import PayloadReader
-from tingsu.customers.phones import phone_normalise
 
 MAX_TRANSCRIPT_CHARS = 200_000  # a long call; the case keeps what fits, the record the rest
 
@@ -27,8 +26,8 @@ def cti_call_parse(data: dict[str, Any]) -> CtiCall:
     reader = PayloadReader(data)
     call = CtiCall(
         call_id=reader.text("call_id", max_length=128),
-        caller=phone_normalise(reader.text("caller", max_length=32)),
-        called=phone_normalise(reader.text("called", max_length=32)),
+        caller=reader.phone("caller"),
+        called=reader.phone("called"),
         started_at=reader.moment("started_at"),
         duration_seconds=reader.integer("duration_seconds", maximum=7 * 24 * 3600),
         transcript=reader.text("transcript", required=False, max_length=MAX_TRANSCRIPT_CHARS),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tingsu.channels.phone.signing import SignatureError, verify_request
 from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
+from tingsu.customers.phones import phone_normalise
 
 logger = logging.getLogger("tingsu.channels.webhook")
 
@@ -89,6 +90,14 @@ class PayloadReader:
         if len(value) > max_length:
             self._fail(name, _("At most %(n)d characters.") % {"n": max_length})
             return ""
+        return value
+
+    def phone(self, name: str) -> str:
+        """A phone number in its canonical form; it must have digits to call back."""
+        raw = self.text(name, max_length=32)
+        value = phone_normalise(raw)
+        if raw and not value:
+            self._fail(name, _("Expected a phone number."))
         return value
 
     def integer(self, name: str, *, minimum: int = 0, maximum: int = 10**9) -> int:

@@ -68,6 +68,7 @@ def test_it_names_every_missing_field():
         ("duration_seconds", -1),
         ("duration_seconds", True),
         ("caller", ["138"]),
+        ("caller", "anonymous"),
         ("call_id", "x" * 129),
         ("recording_url", "javascript:alert(1)"),
         ("recording_url", "ftp://cti.example.com/rec.mp3"),
