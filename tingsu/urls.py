@@ -19,5 +19,6 @@ urlpatterns = [
     path("portal/", include("tingsu.portal.urls")),
     path("desk/", include("tingsu.desk.urls")),
     path("channels/wechat/", include("tingsu.channels.wechat.urls")),
+    path("channels/email/", include("tingsu.channels.email.urls")),
     path("channels/phone/", include("tingsu.channels.phone.urls")),
 ]
