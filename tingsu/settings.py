@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tingsu.channels.wechat",
     "tingsu.channels.email",
     "tingsu.channels.phone",
+    "tingsu.channels.sms",
     "tingsu.demo",
 ]
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("channels/wechat/", include("tingsu.channels.wechat.urls")),
     path("channels/email/", include("tingsu.channels.email.urls")),
     path("channels/phone/", include("tingsu.channels.phone.urls")),
+    path("channels/sms/", include("tingsu.channels.sms.urls")),
 ]
