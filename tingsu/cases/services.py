@@ -90,6 +90,13 @@ def _audit(actor: Actor, action: str, case: Case, changes: dict[str, Any] | None
     )
 
 
+def _webhook(event: str, case: Case) -> None:
+    """Queue the event for subscribed integrators, in this transaction (webhooks app)."""
+    from tingsu.webhooks.services import webhook_emit
+
+    webhook_emit(event=event, case=case)
+
+
 def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
@@ -210,6 +217,7 @@ def case_create(
     )
     _store_attachments(case, event, attachments, is_public=True)
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
+    _webhook("case.created", case)
     return case, True
 
 
@@ -330,6 +338,7 @@ def case_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
             data={"from": old_status, "to": case.status, "action": "assign"},
         )
     _audit(actor, "case.assign", case, data)
+    _webhook("case.updated", case)
     return case
 
 
@@ -373,6 +382,7 @@ def case_transfer(*, actor: Actor, case: Case, department: Department, reason: s
             data={"from": old_status, "to": case.status, "action": "transfer"},
         )
     _audit(actor, "case.transfer", case, data)
+    _webhook("case.updated", case)
     return case
 
 
@@ -461,6 +471,7 @@ def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> 
     for field, diff in diffs.items():
         _event(case, actor, EventKind.FIELD_CHANGED, data={"field": field, **_jsonable(diff)})
     _audit(actor, "case.update", case, _jsonable(diffs))
+    _webhook("case.updated", case)
     return case
 
 
@@ -591,6 +602,7 @@ def case_transition(
         data={"from": old_status, "to": case.status, **event_data},
     )
     _audit(actor, f"case.{action.value}", case, {"from": old_status, "to": case.status})
+    _webhook("case.resolved" if action == Action.RESOLVE else "case.updated", case)
     return case
 
 

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tingsu.audit.services import audit_record
+from tingsu.cases.models import Case
 from tingsu.cases.permissions import check_staff_can_act
 from tingsu.cases.services import Actor, cases_reassign_customer
 from tingsu.core.errors import ValidationFailed
@@ -32,6 +33,27 @@ def _snapshot(customer: Customer) -> dict[str, Any]:
     }
 
 
+def _move_other_references(source: Customer, target: Customer) -> dict[str, int]:
+    """Point every other record of the person (inbound records, WeChat followers, call-back
+    tasks, ...) at the target. A relation whose rows cannot move (a unique constraint) stays
+    on the source, which is then kept."""
+    moved: dict[str, int] = {}
+    for rel in Customer._meta.related_objects:
+        model = rel.related_model
+        if model is Case or not rel.one_to_many:
+            continue
+        try:
+            with transaction.atomic():
+                count = model._base_manager.filter(**{rel.field.name: source}).update(
+                    **{rel.field.name: target}
+                )
+        except IntegrityError:
+            continue
+        if count:
+            moved[f"{model._meta.label_lower}.{rel.field.name}"] = count
+    return moved
+
+
 def _still_referenced(customer: Customer) -> bool:
     """Whether any row of any model (other apps' included) still points at the customer."""
     for rel in Customer._meta.related_objects:
@@ -43,10 +65,10 @@ def _still_referenced(customer: Customer) -> bool:
 
 @transaction.atomic
 def customer_merge(*, actor: Actor, source: Customer, target: Customer) -> MergeResult:
-    """Fold `source` into `target`: its cases move to `target`, `target`'s blank identities
-    are filled from `source`, the higher tier wins. `source` is then deleted, or, when
-    another record still refers to it, kept with its identities cleared so that no channel
-    matches it again."""
+    """Fold `source` into `target`: its cases (and any other record pointing at it) move
+    to `target`, `target`'s blank identities are filled from `source`, the higher tier
+    wins. `source` is then deleted, or, when a record still refers to it, kept with its
+    identities cleared so that no channel matches it again."""
     check_staff_can_act(actor.user)
     if source.pk == target.pk:
         raise ValidationFailed(
@@ -66,6 +88,7 @@ def customer_merge(*, actor: Actor, source: Customer, target: Customer) -> Merge
     before = {"source": _snapshot(source), "target": _snapshot(target)}
 
     moved = cases_reassign_customer(actor=actor, source=source, target=target)
+    references = _move_other_references(source, target)
 
     filled = {f: getattr(source, f) for f in IDENTITY_FIELDS if getattr(source, f)}
     filled = {f: v for f, v in filled.items() if not getattr(target, f)}
@@ -82,7 +105,7 @@ def customer_merge(*, actor: Actor, source: Customer, target: Customer) -> Merge
             setattr(target, field, value)
 
     numbers = [c.number for c in moved]
-    changes = {**before, "cases": numbers, "filled": sorted(updates)}
+    changes = {**before, "cases": numbers, "filled": sorted(updates), "moved": references}
     audit_record(
         actor=actor.user,
         action="customer.merge",

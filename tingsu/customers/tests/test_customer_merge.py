@@ -140,3 +140,19 @@ def test_the_admin_action_asks_for_exactly_two_customers(world, client):
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]]
     assert Customer.objects.filter(pk__in=[a.pk, b.pk, c.pk]).count() == 3
+
+
+def test_it_moves_other_records_of_the_person_to_the_target(world):
+    from tingsu.cases.models import Channel
+    from tingsu.channels.models import InboundRecord
+
+    source, target = make_customer(), make_customer()
+    record = InboundRecord.objects.create(channel=Channel.SMS, customer=source, body_excerpt="hi")
+
+    result = customer_merge(actor=Actor.staff(world.carol), source=source, target=target)
+
+    record.refresh_from_db()
+    assert record.customer_id == target.pk
+    assert result.source_deleted
+    entry = AuditEntry.objects.get(action="customer.merge", object_id=str(target.pk))
+    assert entry.changes["moved"] == {"channels.inboundrecord.customer": 1}
