@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tingsu.channels.email",
     "tingsu.channels.phone",
     "tingsu.channels.sms",
+    "tingsu.webhooks",
     "tingsu.demo",
 ]
 
