@@ -147,6 +147,17 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Outgoing email (notifications): SMTP with these settings (README "Channels").
+EMAIL_HOST = os.environ.get("TINGSU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TINGSU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TINGSU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TINGSU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TINGSU_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("TINGSU_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("TINGSU_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("TINGSU_DEFAULT_FROM_EMAIL", "tingsu@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -177,6 +188,13 @@ TINGSU = {
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     },
     "SITE_URL": os.environ.get("TINGSU_SITE_URL", "http://127.0.0.1:8000"),
+    # Channels core (README "Channels"): the same customer writing again about the same
+    # matter (character-bigram cosine >= DUPLICATE_SIMILARITY) within the window is appended.
+    "DUPLICATE_SIMILARITY": float(os.environ.get("TINGSU_DUPLICATE_SIMILARITY", "0.5")),
+    "DUPLICATE_WINDOW_DAYS": float(os.environ.get("TINGSU_DUPLICATE_WINDOW_DAYS", "7")),
+    "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("TINGSU_OUTBOX_MAX_ATTEMPTS", "6")),
+    "OUTBOX_LEASE_SECONDS": float(os.environ.get("TINGSU_OUTBOX_LEASE_SECONDS", "60")),
+    "MESSAGE_ID_DOMAIN": os.environ.get("TINGSU_MESSAGE_ID_DOMAIN", ""),
     # Email channel (README "Channels"); a blank token turns the raw-MIME webhook off (404).
     "EMAIL_WEBHOOK_TOKEN": os.environ.get("TINGSU_EMAIL_WEBHOOK_TOKEN", ""),
     "EMAIL_MAX_BYTES": int(os.environ.get("TINGSU_EMAIL_MAX_BYTES", str(25 * 1024 * 1024))),

@@ -218,6 +218,7 @@ def case_create(
     _store_attachments(case, event, attachments, is_public=True)
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
     _webhook("case.created", case)
+    _notify().case_received(case)
     return case, True
 
 
@@ -278,6 +279,9 @@ def case_add_message(
             setattr(case, k, v)
         case.save(update_fields=[*updates, "updated_at"])
     _audit(actor, "case.message", case, {"event": event.pk, **_jsonable(updates)})
+    if actor.author_type == AuthorType.STAFF:
+        _notify().case_replied(case, message=body, cause=event.pk)
+        _notify().staff_mentioned(case, text=body, actor=actor.user, cause=event.pk)
     return event
 
 
@@ -291,6 +295,7 @@ def case_add_note(*, actor: Actor, case: Case, body: str) -> CaseEvent:
     event = _event(case, actor, EventKind.NOTE, body=body, is_public=False)
     case.save(update_fields=["updated_at"])
     _audit(actor, "case.note", case, {"event": event.pk})
+    _notify().staff_mentioned(case, text=body, actor=actor.user, cause=event.pk)
     return event
 
 
@@ -328,7 +333,7 @@ def case_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
         "to": assignee.pk,
         "to_label": assignee.label,
     }
-    _event(case, actor, EventKind.ASSIGNED, data=data)
+    assigned = _event(case, actor, EventKind.ASSIGNED, data=data)
     if old_status != case.status:
         _event(
             case,
@@ -339,6 +344,7 @@ def case_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
         )
     _audit(actor, "case.assign", case, data)
     _webhook("case.updated", case)
+    _notify().staff_assigned(case, assignee=assignee, actor=actor.user, cause=assigned.pk)
     return case
 
 
@@ -373,7 +379,7 @@ def case_transfer(*, actor: Actor, case: Case, department: Department, reason: s
         "to_label": str(department),
         "reason": reason,
     }
-    _event(case, actor, EventKind.TRANSFERRED, body=reason, data=data)
+    transferred = _event(case, actor, EventKind.TRANSFERRED, body=reason, data=data)
     if old_status != case.status:
         _event(
             case,
@@ -383,6 +389,7 @@ def case_transfer(*, actor: Actor, case: Case, department: Department, reason: s
         )
     _audit(actor, "case.transfer", case, data)
     _webhook("case.updated", case)
+    _notify().staff_transferred(case, actor=actor.user, reason=reason, cause=transferred.pk)
     return case
 
 
@@ -593,7 +600,7 @@ def case_transition(
     for k, v in updates.items():
         setattr(case, k, v)
     case.updated_at = now
-    _event(
+    moved_event = _event(
         case,
         actor,
         EventKind.TRANSITION,
@@ -603,6 +610,7 @@ def case_transition(
     )
     _audit(actor, f"case.{action.value}", case, {"from": old_status, "to": case.status})
     _webhook("case.resolved" if action == Action.RESOLVE else "case.updated", case)
+    _notify().case_transitioned(case, action=action, message=body, cause=moved_event.pk)
     return case
 
 
@@ -638,6 +646,13 @@ def case_merge(*, actor: Actor, case: Case, into: Case) -> Case:
     _event(into, actor, EventKind.MERGED, data={"merged": case.number})
     _audit(actor, "case.merge", case, {"into": into.number})
     return case
+
+
+def _notify():
+    # Imported late: the channels app imports cases.
+    from tingsu.channels import notify
+
+    return notify
 
 
 def resolve_staff(*, user_id: int) -> User:

@@ -5,3 +5,9 @@ class ChannelsConfig(AppConfig):
     name = "tingsu.channels"
     label = "channels"
     verbose_name = "Channels"
+
+    def ready(self) -> None:
+        from tingsu.channels.smtp import email_send
+        from tingsu.channels.transports import register_transport
+
+        register_transport("email", email_send)

@@ -1,0 +1,62 @@
+"""The "email" transport: one outbox message through Django's email backend (SMTP in
+production, settings.EMAIL_*).
+
+The Message-ID is derived from the outbox idempotency key, so a resend after a crash
+carries the same Message-ID and the receiving side can drop the copy.
+"""
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from tingsu.channels.contracts import PermanentError, TransientError
+from tingsu.channels.models import OutboxMessage
+
+
+def email_message_for(message: OutboxMessage) -> EmailMultiAlternatives:
+    message_id = f"<{message.external_id}>"
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body,
+        from_email=message.payload.get("from") or settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+        headers={
+            "Message-ID": message_id,
+            "X-Tingsu-Idempotency-Key": message.idempotency_key,
+            # We send notifications: replies to them are welcome, auto-replies are not.
+            "Auto-Submitted": "auto-generated",
+            **(
+                {"In-Reply-To": message.payload["in_reply_to"]}
+                if message.payload.get("in_reply_to")
+                else {}
+            ),
+        },
+    )
+    if message.payload.get("html"):
+        email.attach_alternative(message.payload["html"], "text/html")
+    return email
+
+
+def email_send(message: OutboxMessage) -> str:
+    """Send one outbox message by email. Returns the Message-ID."""
+    if not message.recipient or "@" not in message.recipient:
+        raise PermanentError(f"Not an email address: {message.recipient!r}")
+    email = email_message_for(message)
+    try:
+        connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or 30)
+        sent = connection.send_messages([email])
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _msg in exc.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            raise PermanentError(f"Recipient refused: {exc.recipients}") from exc
+        raise TransientError(f"Recipient deferred: {exc.recipients}") from exc
+    except smtplib.SMTPResponseException as exc:
+        if 500 <= exc.smtp_code < 600:
+            raise PermanentError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+        raise TransientError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+    if not sent:
+        raise TransientError("The email backend sent nothing.")
+    return email.extra_headers["Message-ID"]
