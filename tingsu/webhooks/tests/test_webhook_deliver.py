@@ -94,3 +94,51 @@ def test_it_refuses_a_private_url_at_send_time_with_default_settings(db, receive
         webhook_deliver(endpoint=endpoint, payload=PAYLOAD, delivery_id="d")
     assert isinstance(refused.value.__cause__, UnsafeURL)
     assert receiver.received == []
+
+
+def test_it_connects_to_the_address_it_vetted_not_to_a_second_lookup(db, monkeypatch):
+    # DNS rebinding: the first answer is public, any later one would point inside.
+    lookups = []
+
+    def rebinding_getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        ip = "93.184.215.14" if len(lookups) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+    connects = []
+
+    def no_network(address, *args, **kwargs):
+        connects.append(address)
+        raise ConnectionRefusedError("no network in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    endpoint = WebhookEndpoint.objects.create(
+        name="x", url="https://hooks.example.com/in", events=[]
+    )
+    with pytest.raises(TransientError):
+        webhook_deliver(endpoint=endpoint, payload=PAYLOAD, delivery_id="d")
+    assert lookups == ["hooks.example.com"]
+    assert connects == [("93.184.215.14", 443)]
+
+
+def test_it_sends_the_name_as_host_while_connecting_to_the_address(
+    db, receiver, settings, monkeypatch
+):
+    real_getaddrinfo = socket.getaddrinfo
+
+    def fake_dns(host, port, *args, **kwargs):
+        if host == "hooks.test":
+            host = "127.0.0.1"
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_dns)
+    settings.TINGSU = {**settings.TINGSU, "WEBHOOK_ALLOW_HOSTS": ["hooks.test"]}
+    endpoint = WebhookEndpoint.objects.create(
+        name="x", url=receiver.url(host="hooks.test"), events=[]
+    )
+    receiver.secret = endpoint.secret
+    webhook_deliver(endpoint=endpoint, payload=PAYLOAD, delivery_id="d")
+    [got] = receiver.received
+    assert got.headers["Host"] == f"hooks.test:{receiver.port}"
+    assert got.signature_ok
