@@ -9,8 +9,10 @@ another worker resends it with the same idempotency key (email: the same Message
 so the receiver can drop the copy.
 """
 
+import hashlib
 import logging
 import os
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -59,10 +61,24 @@ def message_id_domain() -> str:
     return domain
 
 
+_NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+
+
+def message_id_local_part(idempotency_key: str) -> str:
+    """The idempotency key as a Message-ID's left part (RFC 5322 dot-atom): readable,
+    and with a short hash added whenever characters had to be replaced, so two keys
+    never share one Message-ID."""
+    safe = ".".join(p for p in _NOT_ATEXT.split(idempotency_key) if p)
+    if safe != idempotency_key:
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:10]
+        safe = f"{safe}.{digest}" if safe else digest
+    return safe
+
+
 def external_id_for(transport: str, idempotency_key: str) -> str:
     """The id the receiver will see; for email the Message-ID (without angle brackets)."""
     if transport == "email":
-        return f"{idempotency_key}@{message_id_domain()}"
+        return f"{message_id_local_part(idempotency_key)}@{message_id_domain()}"
     return ""
 
 

@@ -81,10 +81,13 @@ def test_a_rolled_back_transaction_sends_nothing(db, django_capture_on_commit_ca
     class Boom(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Boom), transaction.atomic():
-            outbox_enqueue(transport="test", recipient="x", idempotency_key="gone")
-            raise Boom
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Boom),
+        transaction.atomic(),
+    ):
+        outbox_enqueue(transport="test", recipient="x", idempotency_key="gone")
+        raise Boom
 
     assert callbacks == []
     assert not OutboxMessage.objects.exists()
@@ -238,11 +241,13 @@ def test_the_scheduler_enqueues_due_retries_and_expired_leases_once(
         with django_capture_on_commit_callbacks(execute=True):
             assert outbox_claim_due() is False
 
-    with time_machine.travel(now + timedelta(seconds=62 + 120), tick=False):
-        # A task that was enqueued but never ran (lost) is enqueued again after a grace.
-        with django_capture_on_commit_callbacks(execute=True):
-            while outbox_claim_due():
-                pass
+    # A task that was enqueued but never ran (lost) is enqueued again after a grace.
+    with (
+        time_machine.travel(now + timedelta(seconds=62 + 120), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        while outbox_claim_due():
+            pass
     assert fresh.pk in [t.args_kwargs["kwargs"]["message_id"] for t in _deliver_tasks()]
 
 
