@@ -261,3 +261,36 @@ def test_an_adapter_can_keep_a_refused_message_as_rejected(world, inbound):
     again = inbound_receive(message=inbound(external_id="<loop@x>"))
     assert again.outcome == "duplicate_delivery"
     assert OutboxMessage.objects.count() == 0
+
+
+def test_the_same_customer_on_wechat_then_email_about_the_same_matter_is_one_case(world, inbound):
+    customer = make_customer(email="wang@example.com", wechat_openid="o-wang", phone="")
+
+    first = inbound_receive(
+        message=inbound(
+            body="快递盒子破了，里面的杯子也碎了，请处理",
+            channel="wechat",
+            openid="o-wang",
+            email="",
+            external_id="wx-1",
+        )
+    )
+    second = inbound_receive(
+        message=inbound(
+            body="快递盒子破了，里面的杯子碎了，还没人处理",
+            subject="杯子碎了",
+            channel="email",
+            external_id="<e-1@example.com>",
+        )
+    )
+
+    assert first.outcome == "created" and second.outcome == "appended"
+    assert first.case_number == second.case_number
+    case = Case.objects.get(number=first.case_number)
+    assert case.customer == customer and case.channel == "wechat"
+    assert Customer.objects.count() == 1
+    bodies = [e.body for e in CaseEvent.objects.filter(case=case).order_by("id")]
+    assert "快递盒子破了，里面的杯子也碎了，请处理" in bodies
+    assert "快递盒子破了，里面的杯子碎了，还没人处理" in bodies
+    appended = _events(case, EventKind.MESSAGE)[-1]
+    assert appended.data["channel"] == "email"

@@ -262,3 +262,12 @@ def test_retry_puts_a_dead_letter_back_in_the_queue(db, peer, django_capture_on_
     message.refresh_from_db()
     assert message.status == OutboxStatus.PENDING and message.attempts == 0
     assert outbox_deliver(message.pk) is True
+
+
+def test_message_ids_are_valid_and_distinct_for_every_key():
+    from tingsu.channels.outbox import message_id_local_part
+
+    assert message_id_local_part("plain-key_1") == "plain-key_1"
+    a, b = message_id_local_part("a:b"), message_id_local_part("a.b")
+    assert a != b and a.startswith("a.b.")
+    assert message_id_local_part(":::") and "<" not in message_id_local_part("<x> y")
