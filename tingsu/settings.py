@@ -148,6 +148,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Outgoing email (notifications): SMTP with these settings (README "Channels").
+# Without an SMTP host (a laptop running `make run`), mail is written to ./var/mail/
+# instead of failing against localhost:25; set TINGSU_EMAIL_HOST to send for real.
+EMAIL_BACKEND = os.environ.get("TINGSU_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("TINGSU_EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("TINGSU_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("TINGSU_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("TINGSU_EMAIL_USER", "")

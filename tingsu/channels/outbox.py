@@ -13,6 +13,9 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -82,6 +85,20 @@ def external_id_for(transport: str, idempotency_key: str) -> str:
     return ""
 
 
+_suppressed: ContextVar[bool] = ContextVar("outbox_suppressed", default=False)
+
+
+@contextmanager
+def outbox_suppressed() -> Iterator[None]:
+    """Write no outbox rows inside this block: for loading history (the demo company,
+    imports of past complaints), whose customers and integrators must not be told again."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def outbox_enqueue(
     *,
     transport: str,
@@ -99,6 +116,8 @@ def outbox_enqueue(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("outbox_enqueue must be called inside transaction.atomic().")
+    if _suppressed.get():
+        return None
     if not idempotency_key or len(idempotency_key) > 128:
         raise ValueError("outbox_enqueue needs an idempotency key of at most 128 characters.")
     now = timezone.now()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tingsu.accounts.models import User
 from tingsu.cases.models import Case
+from tingsu.channels.outbox import outbox_suppressed
 from tingsu.demo.accounts import DEMO_LOGINS
 from tingsu.demo.company import company_load
 from tingsu.demo.stories import DEFAULT_CASES, DEFAULT_SEED, DemoPlanner
@@ -38,7 +39,8 @@ def demo_load(
     """
     started = time.perf_counter()
     now = now or timezone.now()
-    with transaction.atomic():
+    # History is not news: the demo's customers and webhooks are not notified.
+    with transaction.atomic(), outbox_suppressed():
         company = company_load()
         planner = DemoPlanner(company=company, cases=cases, seed=seed, now=now)
         stories = planner.plan()

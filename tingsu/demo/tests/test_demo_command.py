@@ -93,3 +93,12 @@ def test_every_demo_login_works(client):
         client.logout()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
+
+
+def test_the_demo_history_tells_no_customer_and_no_integrator(db):
+    from django.core.management import call_command
+
+    from tingsu.channels.models import OutboxMessage
+
+    call_command("demo", "--cases", "20", stdout=StringIO())
+    assert not OutboxMessage.objects.exists()
