@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from tingsu.api.api import api
+from tingsu.api.errors import unknown_endpoint
 from tingsu.core.views import healthz
 
 admin.site.site_header = _("Tingsu administration")
@@ -16,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", unknown_endpoint),
     path("portal/", include("tingsu.portal.urls")),
     path("desk/", include("tingsu.desk.urls")),
     path("channels/wechat/", include("tingsu.channels.wechat.urls")),

@@ -109,3 +109,12 @@ def register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(Exception, on_unexpected)
+
+
+def unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/v1/ that no endpoint matches: our JSON 404, not Django's HTML."""
+    from tingsu.api.api import api
+
+    return error_response(
+        api, request, 404, str(ErrorCode.NOT_FOUND), _("No such API endpoint."), {"path": rest}
+    )
