@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tingsu.desk.views import actions, case, phone, queue
+from tingsu.desk.views import actions, case, notifications, phone, queue
 
 app_name = "desk"
 urlpatterns = [
@@ -28,4 +28,5 @@ urlpatterns = [
     path("cases/<str:number>/fields/", actions.update_fields, name="update"),
     path("cases/<str:number>/status/<str:action>/", actions.transition, name="transition"),
     *phone.urlpatterns,
+    *notifications.urlpatterns,
 ]
