@@ -38,6 +38,11 @@ def status_label(value) -> str:
     return _label("status", value)
 
 
+@register.filter
+def channel_label(value) -> str:
+    return _label("channel", value)
+
+
 def _label(field: str, value) -> str:
     if value in (None, "", []):
         return "—"
