@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tingsu.channels.phone",
     "tingsu.channels.sms",
     "tingsu.webhooks",
+    "tingsu.sla",
     "tingsu.demo",
 ]
 

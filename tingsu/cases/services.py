@@ -219,6 +219,7 @@ def case_create(
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
     _webhook("case.created", case)
     _notify().case_received(case)
+    _sla().sla_case_created(case=case)
     return case, True
 
 
@@ -264,6 +265,9 @@ def case_add_message(
             updates["status"] = Status.IN_PROGRESS
     elif actor.author_type == AuthorType.CUSTOMER and case.status == Status.WAITING_CUSTOMER:
         updates["status"] = Status.IN_PROGRESS
+    _sla().sla_case_message(case=case, author_type=actor.author_type)
+    if "status" in updates:
+        _sla().sla_case_status_changed(case=case, old=case.status, new=updates["status"])
     event = _event(case, actor, EventKind.MESSAGE, body=body, is_public=True, data=event_data)
     _store_attachments(case, event, attachments, is_public=True)
     if "status" in updates:
@@ -448,7 +452,8 @@ def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> 
             _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(refused)},
             {f: [_("This field cannot be changed.")] for f in refused},
         )
-    check_can_edit_fields(actor.user, list(changes))
+    if actor.author_type != AuthorType.SYSTEM:
+        check_can_edit_fields(actor.user, list(changes))
     # Every value is checked before anything is written, so a bad one changes nothing.
     changes = {field: _clean_change(field, value) for field, value in changes.items()}
     case = _lock(case)
@@ -477,6 +482,7 @@ def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> 
         case.save(update_fields=[*update_fields, "updated_at"])
     for field, diff in diffs.items():
         _event(case, actor, EventKind.FIELD_CHANGED, data={"field": field, **_jsonable(diff)})
+    _sla().sla_case_fields_changed(case=case, fields=list(diffs))
     _audit(actor, "case.update", case, _jsonable(diffs))
     _webhook("case.updated", case)
     return case
@@ -600,6 +606,7 @@ def case_transition(
     for k, v in updates.items():
         setattr(case, k, v)
     case.updated_at = now
+    _sla().sla_case_status_changed(case=case, old=old_status, new=case.status)
     moved_event = _event(
         case,
         actor,
@@ -636,6 +643,7 @@ def case_merge(*, actor: Actor, case: Case, into: Case) -> Case:
     case.merged_into = into
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
+    _sla().sla_case_status_changed(case=case, old=old_status, new=case.status)
     _event(
         case,
         actor,
@@ -653,6 +661,13 @@ def _notify():
     from tingsu.channels import notify
 
     return notify
+
+
+def _sla():
+    # Imported late: the sla app imports cases. Timers move inside the caller's transaction.
+    from tingsu.sla import services
+
+    return services
 
 
 def resolve_staff(*, user_id: int) -> User:
