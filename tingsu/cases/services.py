@@ -219,6 +219,9 @@ def case_create(
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
     _webhook("case.created", case)
     _notify().case_received(case)
+    from tingsu.triage.learning.services import triage_predict_case
+
+    triage_predict_case(case=case, actor=actor)  # logged, never raised
     _sla().sla_case_created(case=case)
     return case, True
 
@@ -485,6 +488,10 @@ def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> 
     _sla().sla_case_fields_changed(case=case, fields=list(diffs))
     _audit(actor, "case.update", case, _jsonable(diffs))
     _webhook("case.updated", case)
+    if {"category", "severity"} & set(diffs):
+        from tingsu.triage.learning.services import triage_record_corrections
+
+        triage_record_corrections(case=case, actor=actor, diffs=diffs)
     return case
 
 
