@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "tingsu.channels.phone",
     "tingsu.channels.sms",
     "tingsu.webhooks",
-    "tingsu.triage",
+    "tingsu.triage.learning",
+    "tingsu.sla",
     "tingsu.demo",
 ]
 
@@ -215,4 +216,7 @@ TINGSU = {
     "SMS_SECRET": os.environ.get("TINGSU_SMS_SECRET", ""),
     "SMS_HTTP_URL": os.environ.get("TINGSU_SMS_HTTP_URL", ""),
     "SMS_HTTP_TOKEN": os.environ.get("TINGSU_SMS_HTTP_TOKEN", ""),
+    # Triage classifier: a prediction at or above this confidence is applied, below it is
+    # shown to the agent as a suggestion.
+    "TRIAGE_APPLY_THRESHOLD": float(os.environ.get("TINGSU_TRIAGE_APPLY_THRESHOLD", "0.8")),
 }

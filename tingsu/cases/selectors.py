@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.apps import apps
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tingsu.accounts.models import User
@@ -25,7 +26,15 @@ SORTS = {
     "priority": ("priority", "-created_at", "-id"),
     "updated": ("-updated_at", "-id"),
     "number": ("number",),
+    # The nearest running SLA deadline (annotated by `_with_sla`); cases without one last.
+    "due": (F("sla_due").asc(nulls_last=True), "-id"),
 }
+
+
+class SlaFilter:
+    WARNING = "warning"
+    BREACHED = "breached"
+    CHOICES = (WARNING, BREACHED)
 
 
 @dataclass
@@ -43,14 +52,33 @@ class CaseFilters:
     customer: int | None = None
     sort: str = "newest"
     open_only: bool = False
+    sla: str = ""
 
 
 def _day_start(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time.min))
 
 
+def _with_sla(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case's nearest running SLA deadline and its state, in the same query.
+
+    sla_due: earliest due_at of open, unpaused timers; sla_paused / sla_warned /
+    sla_breached: whether an open timer is paused, warned (not yet breached) or breached."""
+    timers = apps.get_model("sla", "SlaTimer").objects.filter(
+        case_id=OuterRef("pk"), stopped_at__isnull=True
+    )
+    return qs.annotate(
+        sla_due=Subquery(
+            timers.filter(paused_at__isnull=True).order_by("due_at").values("due_at")[:1]
+        ),
+        sla_paused=Exists(timers.filter(paused_at__isnull=False)),
+        sla_warned=Exists(timers.filter(breached_at__isnull=True).exclude(warned_levels=[])),
+        sla_breached=Exists(timers.filter(breached_at__isnull=False)),
+    )
+
+
 def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
-    qs = scoped_cases(user)
+    qs = _with_sla(scoped_cases(user))
     tab = filters.tab
     if tab == QueueTab.MINE:
         qs = qs.filter(assignee_id=user.pk)
@@ -78,6 +106,10 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(created_at__gte=_day_start(filters.date_from))
     if filters.date_to:
         qs = qs.filter(created_at__lt=_day_start(filters.date_to) + timezone.timedelta(days=1))
+    if filters.sla == SlaFilter.BREACHED:
+        qs = qs.filter(sla_breached=True)
+    elif filters.sla == SlaFilter.WARNING:
+        qs = qs.filter(sla_warned=True, sla_breached=False)
     text = filters.text.strip()
     if text:
         # Substring match works for Chinese; a full-text index comes with the search issue.

@@ -17,7 +17,7 @@ from tingsu.cases.models import (
     Severity,
     Status,
 )
-from tingsu.cases.selectors import SORTS, CaseFilters, QueueTab
+from tingsu.cases.selectors import SORTS, CaseFilters, QueueTab, SlaFilter
 from tingsu.cases.workflow import Action
 
 TAB_LABELS = {
@@ -32,6 +32,7 @@ SORT_LABELS = {
     "priority": _("Highest priority"),
     "updated": _("Recently updated"),
     "number": _("Case number"),
+    "due": _("Due soonest"),
 }
 BATCH_LABELS = {
     BatchOp.ASSIGN: _("Assign to"),
@@ -163,6 +164,15 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort"), choices=[(k, SORT_LABELS.get(k, k)) for k in SORTS], required=False
     )
+    sla = forms.ChoiceField(
+        label=_("SLA"),
+        choices=[
+            ("", _("Any SLA state")),
+            (SlaFilter.WARNING, _("SLA warning")),
+            (SlaFilter.BREACHED, _("SLA breached")),
+        ],
+        required=False,
+    )
 
     def __init__(self, data=None, **kwargs):
         if data is not None:
@@ -202,6 +212,7 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
             date_to=data.get("date_to"),
             text=data.get("q") or "",
             sort=data.get("sort") or "newest",
+            sla=data.get("sla") or "",
         )
         return filters, invalid
 

@@ -17,10 +17,16 @@ from django.db import close_old_connections
 from tingsu.cases.auto_close import auto_close_claim_due
 from tingsu.channels.email.imap import mailbox_poll_claim_due
 from tingsu.channels.outbox import outbox_claim_due
+from tingsu.sla.services import sla_claim_due
 
 logger = logging.getLogger("tingsu.scheduler")
 
-JOBS: list[Callable[[], bool]] = [auto_close_claim_due, mailbox_poll_claim_due, outbox_claim_due]
+JOBS: list[Callable[[], bool]] = [
+    auto_close_claim_due,
+    mailbox_poll_claim_due,
+    outbox_claim_due,
+    sla_claim_due,
+]
 IDLE_SLEEP_SECONDS = 2.0
 
 

@@ -1,0 +1,416 @@
+"""SLA timers: started, stopped, paused and recomputed from cases.services (inside its
+transaction), and warned/breached by the scheduler.
+
+A timer's `due_at` already includes its pauses: on resume it moves forward by the paused
+time as the policy's unit counts it. `next_check_at` is the next warning point or the
+deadline, and is empty while the timer is paused, stopped or already breached.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tingsu.accounts.models import Role, User
+from tingsu.audit.services import audit_record
+from tingsu.cases.models import AuthorType, Case, CaseEvent, EventKind, Priority
+from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
+
+from . import clock
+from .calendars import calendar_load
+from .models import SlaExtension, SlaPolicy, SlaTimer, TimerKind
+
+SYSTEM_LABEL = "sla"
+
+
+def policy_select(*, case: Case) -> SlaPolicy | None:
+    """The first active policy, by order, whose every set condition matches the case."""
+    category_ids = [case.category_id] if case.category_id else []
+    if case.category_id and case.category.parent_id:
+        category_ids.append(case.category.parent_id)
+    qs = SlaPolicy.objects.filter(is_active=True).filter(
+        Q(severity="") | Q(severity=case.severity),
+        Q(category__isnull=True) | Q(category_id__in=category_ids),
+        Q(customer_tier="") | Q(customer_tier=case.customer.tier),
+        Q(channel="") | Q(channel=case.channel),
+    )
+    return qs.select_related("calendar").order_by("order", "id").first()
+
+
+def _calendar(policy: SlaPolicy, start: datetime) -> clock.Calendar:
+    return calendar_load(policy.calendar, around=start.astimezone(clock.Calendar().tz).date())
+
+
+def _next_check(timer: SlaTimer, cal: clock.Calendar) -> datetime | None:
+    """The earliest warning point not yet warned, else the deadline; None if nothing is left."""
+    if timer.stopped_at or timer.paused_at or timer.breached_at:
+        return None
+    total = clock.measure(cal, timer.unit, timer.started_at, timer.due_at)
+    points = [
+        clock.shift(cal, timer.unit, timer.started_at, float(level) * total)
+        for level in timer.policy.warning_thresholds
+        if str(level) not in timer.warned_levels
+    ]
+    return min([*points, timer.due_at])
+
+
+def _sla_event(case: Case, body: str, data: dict[str, Any]) -> CaseEvent:
+    # A staff-only system note: the timeline shows it without a new event kind.
+    return CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        author_type=AuthorType.SYSTEM,
+        is_public=False,
+        body=body,
+        data={"sla": data},
+    )
+
+
+def _audit(case: Case, action: str, changes: dict[str, Any]) -> None:
+    audit_record(
+        actor=None,
+        action=action,
+        obj=case,
+        changes={"number": case.number, **changes},
+        actor_label=SYSTEM_LABEL,
+    )
+
+
+def _start(case: Case, policy: SlaPolicy, kind: str, start: datetime) -> SlaTimer | None:
+    unit, value = policy.target(kind)
+    if not value:
+        return None
+    cal = _calendar(policy, start)
+    timer = SlaTimer(
+        case=case,
+        kind=kind,
+        policy=policy,
+        unit=unit,
+        started_at=start,
+        due_at=clock.add(cal, start, unit, value),
+    )
+    timer.next_check_at = _next_check(timer, cal)
+    timer.save()
+    return timer
+
+
+def _open(case: Case, *kinds: str):
+    return SlaTimer.objects.filter(case=case, kind__in=kinds, stopped_at__isnull=True)
+
+
+def sla_case_created(*, case: Case) -> list[SlaTimer]:
+    policy = policy_select(case=case)
+    if policy is None:
+        return []
+    timers = [
+        _start(case, policy, kind, case.created_at)
+        for kind in (TimerKind.FIRST_RESPONSE, TimerKind.RESOLUTION)
+    ]
+    return [t for t in timers if t]
+
+
+def _stop(timers, now: datetime) -> int:
+    return timers.update(stopped_at=now, next_check_at=None)
+
+
+def sla_case_message(*, case: Case, author_type: str) -> None:
+    """A staff reply answers the customer; a customer message asks for the next answer."""
+    now = timezone.now()
+    if author_type == AuthorType.STAFF:
+        _stop(_open(case, TimerKind.FIRST_RESPONSE, TimerKind.NEXT_RESPONSE), now)
+    elif author_type == AuthorType.CUSTOMER:
+        if _open(case, TimerKind.FIRST_RESPONSE, TimerKind.NEXT_RESPONSE).exists():
+            return
+        policy = policy_select(case=case)
+        if policy is not None:
+            _start(case, policy, TimerKind.NEXT_RESPONSE, now)
+
+
+def _pause(case: Case, now: datetime) -> None:
+    paused = _open(case, TimerKind.RESOLUTION).filter(paused_at__isnull=True)
+    if paused.update(paused_at=now, next_check_at=None):
+        _sla_event(case, _("SLA paused: waiting for the customer."), {"action": "paused"})
+        _audit(case, "sla.pause", {"at": now.isoformat()})
+
+
+def _resume(case: Case, now: datetime) -> None:
+    for timer in (
+        _open(case, TimerKind.RESOLUTION)
+        .filter(paused_at__isnull=False)
+        .select_related("policy__calendar")
+    ):
+        cal = _calendar(timer.policy, timer.paused_at)
+        paused = clock.measure(cal, timer.unit, timer.paused_at, now)
+        timer.due_at = clock.shift(cal, timer.unit, timer.due_at, paused)
+        timer.paused_total += paused
+        timer.paused_at = None
+        timer.next_check_at = _next_check(timer, cal)
+        timer.save(update_fields=["due_at", "paused_total", "paused_at", "next_check_at"])
+        _sla_event(
+            case,
+            _("SLA resumed; the deadline moved to %(due)s.")
+            % {"due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M")},
+            {"action": "resumed", "due_at": timer.due_at.isoformat(), "paused_seconds": paused},
+        )
+        _audit(case, "sla.resume", {"due_at": timer.due_at.isoformat()})
+
+
+def sla_case_status_changed(*, case: Case, old: str, new: str) -> None:
+    from tingsu.cases.models import Status
+
+    now = timezone.now()
+    if new == Status.WAITING_CUSTOMER:
+        _pause(case, now)
+    elif old == Status.WAITING_CUSTOMER and new in (Status.IN_PROGRESS, Status.ASSIGNED):
+        _resume(case, now)
+    if new in (Status.RESOLVED, Status.CLOSED, Status.WITHDRAWN, Status.REJECTED, Status.MERGED):
+        _stop(_open(case, *TimerKind.values), now)
+    elif old in (Status.RESOLVED, Status.CLOSED) and new not in (Status.RESOLVED, Status.CLOSED):
+        # Reopened: a fresh resolution clock from now.
+        policy = policy_select(case=case)
+        if policy is not None and not _open(case, TimerKind.RESOLUTION).exists():
+            _start(case, policy, TimerKind.RESOLUTION, now)
+
+
+def sla_case_fields_changed(*, case: Case, fields: list[str]) -> None:
+    """A change that selects another policy recomputes open timers from their start."""
+    if not {"severity", "category"} & set(fields):
+        return
+    policy = policy_select(case=case)
+    if policy is None:
+        return
+    for timer in _open(case, *TimerKind.values).exclude(policy=policy):
+        unit, value = policy.target(timer.kind)
+        if not value:
+            continue
+        cal = _calendar(policy, timer.started_at)
+        old_due = timer.due_at
+        timer.policy, timer.unit = policy, unit
+        timer.due_at = clock.shift(
+            cal, unit, clock.add(cal, timer.started_at, unit, value), timer.paused_total
+        )
+        timer.warned_levels = [
+            w for w in timer.warned_levels if float(w) in map(float, policy.warning_thresholds)
+        ]
+        if timer.breached_at and timer.due_at > timezone.now():
+            timer.breached_at = None
+        timer.next_check_at = _next_check(timer, cal)
+        timer.save()
+        _sla_event(
+            case,
+            _("SLA policy changed to %(policy)s; %(kind)s now due %(due)s.")
+            % {
+                "policy": policy.name,
+                "kind": timer.get_kind_display(),
+                "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            {"action": "recomputed", "kind": timer.kind, "policy": policy.key},
+        )
+        _audit(
+            case,
+            "sla.recompute",
+            {"kind": timer.kind, "old": old_due.isoformat(), "new": timer.due_at.isoformat()},
+        )
+
+
+# Warnings and breaches, one timer per step.
+
+
+def sla_claim_due() -> bool:
+    """Scheduler job: claim one timer whose next check is due, and act on it.
+
+    select_for_update(skip_locked) spreads timers over schedulers on PostgreSQL; the
+    conditional UPDATE on next_check_at makes a second claimer of the same row a no-op,
+    so nothing is warned or escalated twice. Returns True if a timer was due.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            SlaTimer.objects.select_for_update(skip_locked=True)
+            .filter(next_check_at__lte=now, stopped_at__isnull=True)
+            .order_by("next_check_at")
+            .values_list("pk", "next_check_at")
+            .first()
+        )
+        if row is None:
+            return False
+        pk, seen = row
+        if SlaTimer.objects.filter(pk=pk, next_check_at=seen).update(next_check_at=None) != 1:
+            return True
+        timer = SlaTimer.objects.select_related("case", "policy__calendar").get(pk=pk)
+        _check(timer, now)
+    return True
+
+
+def _check(timer: SlaTimer, now: datetime) -> None:
+    from tingsu.cases import services as cases
+
+    case = timer.case
+    cal = _calendar(timer.policy, timer.started_at)
+    total = clock.measure(cal, timer.unit, timer.started_at, timer.due_at)
+    for level in sorted(float(x) for x in timer.policy.warning_thresholds):
+        point = clock.shift(cal, timer.unit, timer.started_at, level * total)
+        if str(level) in timer.warned_levels or now < point or now >= timer.due_at:
+            continue
+        timer.warned_levels = [*timer.warned_levels, str(level)]
+        _sla_event(
+            case,
+            _("SLA warning: %(pct)d%% of the %(kind)s time used; due %(due)s.")
+            % {
+                "pct": round(level * 100),
+                "kind": timer.get_kind_display(),
+                "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            {"action": "warning", "kind": timer.kind, "level": level},
+        )
+        _audit(case, "sla.warning", {"kind": timer.kind, "level": level})
+        if case.assignee_id:
+            _notify_staff(
+                [case.assignee],
+                case,
+                "sla_warning",
+                _("%(number)s: %(kind)s due %(due)s")
+                % {
+                    "number": case.number,
+                    "kind": timer.get_kind_display(),
+                    "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+    if now >= timer.due_at and timer.breached_at is None:
+        # Levels passed together with the deadline are not warned after the fact.
+        timer.warned_levels = [str(float(x)) for x in timer.policy.warning_thresholds]
+        timer.breached_at = now
+        _sla_event(
+            case,
+            _("SLA breached: the %(kind)s deadline %(due)s has passed.")
+            % {
+                "kind": timer.get_kind_display(),
+                "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            {"action": "breached", "kind": timer.kind, "due_at": timer.due_at.isoformat()},
+        )
+        _audit(case, "sla.breach", {"kind": timer.kind, "due_at": timer.due_at.isoformat()})
+        if case.priority > Priority.P1:
+            cases.case_update_fields(
+                actor=cases.Actor.system(SYSTEM_LABEL),
+                case=case,
+                changes={"priority": Priority(case.priority - 1)},
+            )
+        if case.department_id:
+            supervisors = User.objects.filter(
+                department_id=case.department_id, role=Role.SUPERVISOR, is_active=True
+            )
+            _notify_staff(
+                supervisors,
+                case,
+                "sla_breached",
+                _("%(number)s breached its %(kind)s deadline")
+                % {"number": case.number, "kind": timer.get_kind_display()},
+            )
+    timer.next_check_at = _next_check(timer, cal)
+    timer.save(update_fields=["warned_levels", "breached_at", "next_check_at"])
+
+
+def _notify_staff(users, case: Case, kind: str, text: str) -> None:
+    """An in-app notification row (the channels app's StaffNotification)."""
+    from tingsu.channels.models import StaffNotification
+
+    StaffNotification.objects.bulk_create(
+        [
+            StaffNotification(user=u, kind=kind, case=case, text=text[:500])
+            for u in {u.pk: u for u in users}.values()
+            if u.is_active
+        ]
+    )
+
+
+# Regulatory extensions (银行保险机构消费投诉处理管理办法: 15 -> 30 -> 60 days).
+
+
+@transaction.atomic
+def sla_timer_extend(
+    *, timer: SlaTimer, user: User, reason: str, approved_by: User | None = None
+) -> SlaExtension:
+    """Extend a resolution deadline to the policy's next target. Every extension needs a
+    reason; the second needs a supervisor's approval; the customer is told."""
+    timer = SlaTimer.objects.select_for_update().select_related("policy", "case").get(pk=timer.pk)
+    policy = timer.policy
+    number = timer.extensions + 1
+    reason = (reason or "").strip()
+    if timer.stopped_at or number > min(policy.max_extensions, len(policy.extension_days)):
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION, _("This deadline cannot be extended any further.")
+        )
+    if not reason:
+        raise ValidationFailed(
+            _("An extension needs a reason."), {"reason": [_("This field is required.")]}
+        )
+    if number >= 2 and (
+        approved_by is None or approved_by.role not in (Role.SUPERVISOR, Role.ADMIN)
+    ):
+        raise ValidationFailed(
+            _("A second extension needs a supervisor's approval."),
+            {"approved_by": [_("Choose the approving supervisor.")]},
+        )
+    cal = _calendar(policy, timer.started_at)
+    new_due = clock.shift(
+        cal,
+        clock.Unit.CALENDAR_DAYS,
+        clock.add_calendar_days(cal, timer.started_at, policy.extension_days[number - 1]),
+        timer.paused_total if timer.unit == clock.Unit.CALENDAR_DAYS else 0,
+    )
+    ext = SlaExtension.objects.create(
+        timer=timer,
+        number=number,
+        old_due_at=timer.due_at,
+        new_due_at=new_due,
+        reason=reason,
+        requested_by=user,
+        approved_by=approved_by,
+    )
+    timer.due_at, timer.extensions = new_due, number
+    timer.breached_at = None
+    timer.next_check_at = _next_check(timer, cal)
+    timer.save(update_fields=["due_at", "extensions", "breached_at", "next_check_at"])
+    case = timer.case
+    due_text = timezone.localtime(new_due).strftime("%Y-%m-%d")
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        author_type=AuthorType.STAFF,
+        author=user,
+        is_public=False,
+        body=_("Deadline extended to %(due)s: %(reason)s") % {"due": due_text, "reason": reason},
+        data={"sla": {"action": "extended", "number": number, "due_at": new_due.isoformat()}},
+    )
+    audit_record(
+        actor=user,
+        action="sla.extend",
+        obj=case,
+        changes={
+            "number": case.number,
+            "extension": number,
+            "due_at": new_due.isoformat(),
+            "approved_by": approved_by.pk if approved_by else None,
+        },
+        actor_label=user.get_username(),
+    )
+    from tingsu.channels import notify
+    from tingsu.channels.models import NotificationEvent
+
+    transport = notify.notify_customer(
+        case=case,
+        event=NotificationEvent.CASE_REPLIED,
+        message=_(
+            "We need more time to decide on your complaint; the new deadline is %(due)s. %(reason)s"
+        )
+        % {"due": due_text, "reason": reason},
+        cause=f"sla-ext-{ext.pk}",
+    )
+    if transport:
+        SlaExtension.objects.filter(pk=ext.pk).update(customer_notified=True)
+        ext.customer_notified = True
+    return ext
