@@ -101,15 +101,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--parts", type=int, default=2)
     ap.add_argument("--json", help="write all figures to this file")
+    ap.add_argument("--only", choices=["all", "eval", "train"], default="all")
     args = ap.parse_args()
     print(f"cpus: {os.cpu_count()}, python {sys.version.split()[0]}")
-    results = {
-        "category_zh": evaluate("category (zh e-commerce)", args.zh, "review", "cat"),
-        "product_cfpb": evaluate(
+    print(f"load average: {os.getloadavg()}")
+    results = {}
+    if args.only in ("all", "eval"):
+        results["category_zh"] = evaluate("category (zh e-commerce)", args.zh, "review", "cat")
+        results["product_cfpb"] = evaluate(
             "product (CFPB)", args.cfpb, "Consumer complaint narrative", "Product"
-        ),
-        "train_100k": train_100k(args.zh, args.n, args.parts),
-    }
+        )
+    if args.only in ("all", "train"):
+        results["train_100k"] = train_100k(args.zh, args.n, args.parts)
+    print(f"load average: {os.getloadavg()}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2))
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/<path:rest>", unknown_endpoint),
     path("portal/", include("tingsu.portal.urls")),
     path("desk/", include("tingsu.desk.urls")),
+    path("desk/triage/", include("tingsu.triage.learning.urls")),
     path("channels/wechat/", include("tingsu.channels.wechat.urls")),
     path("channels/email/", include("tingsu.channels.email.urls")),
     path("channels/phone/", include("tingsu.channels.phone.urls")),

@@ -219,10 +219,10 @@ def case_create(
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
     _webhook("case.created", case)
     _notify().case_received(case)
+    _sla().sla_case_created(case=case)
     from tingsu.triage.learning.services import triage_predict_case
 
     triage_predict_case(case=case, actor=actor)  # logged, never raised
-    _sla().sla_case_created(case=case)
     return case, True
 
 

@@ -73,6 +73,7 @@ def build_pipeline(n_samples: int | None = None) -> Pipeline:
                     tol=1e-4,
                     class_weight="balanced",
                     random_state=SEED,
+                    n_jobs=2,  # one-vs-rest classes in parallel threads
                 ),
             ),
         ]
