@@ -136,3 +136,23 @@ def test_a_broken_model_never_breaks_case_creation(categories, settings):
     case = make_case(description="快递太慢")
     assert case.pk and case.category is None
     assert not TriagePrediction.objects.exists()
+
+
+def test_a_confident_severity_prediction_raises_a_default_severity(categories, settings):
+    rows = complaints()
+    sev = {"quality": "normal", "delivery": "normal", "billing": "urgent"}
+    model_train(
+        target="severity",
+        texts=[t for t, _ in rows],
+        labels=[sev[lab] for _, lab in rows],
+        activate=True,
+    )
+    threshold(settings, 0.0)
+    case = make_case(subject="重复扣款", description="多收了钱，退款没到账")
+    assert case.severity == Severity.URGENT
+    assert TriagePrediction.objects.get(case=case, target="severity").applied
+    event = CaseEvent.objects.get(case=case, kind=EventKind.FIELD_CHANGED)
+    assert event.data["field"] == "severity" and event.author_type == AuthorType.SYSTEM
+    assert AuditEntry.objects.get(action="case.update", object_id=str(case.pk)).actor_label == (
+        "triage"
+    )

@@ -62,3 +62,12 @@ def test_train_needs_two_labels(world):
     make_case(description="杯子碎了", category=world.category, status=Status.RESOLVED)
     with pytest.raises(CommandError, match="two different labels"):
         call_command("triage", "train")
+
+
+def test_train_severity_from_the_database(world):
+    for i in range(3):
+        make_case(description=f"普通问题 {i}", status=Status.RESOLVED)
+        make_case(description=f"媒体曝光 {i}", severity="major", status=Status.CLOSED)
+    call_command("triage", "train", "--target", "severity", "--activate")
+    model = TriageModel.objects.get(target="severity")
+    assert model.labels == ["major", "normal"] and model.is_active
