@@ -158,6 +158,54 @@ def _resume(case: Case, now: datetime) -> None:
         _audit(case, "sla.resume", {"due_at": timer.due_at.isoformat()})
 
 
+@transaction.atomic
+def sla_case_pause(*, case: Case, user: User, reason: str) -> bool:
+    """Stop the resolution clock while the case waits on an outside party (an appraisal,
+    a test report). Needs a reason; shown on the timeline. Returns False if nothing ran."""
+    from tingsu.cases.permissions import check_staff_can_act
+
+    check_staff_can_act(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("Pausing the SLA clock needs a reason."), {"reason": [_("This field is required.")]}
+        )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    now = timezone.now()
+    if (
+        not _open(case, TimerKind.RESOLUTION)
+        .filter(paused_at__isnull=True)
+        .update(paused_at=now, next_check_at=None)
+    ):
+        return False
+    _sla_event(
+        case,
+        _("SLA paused: %(reason)s") % {"reason": reason},
+        {"action": "paused", "reason": reason},
+    )
+    audit_record(
+        actor=user,
+        action="sla.pause",
+        obj=case,
+        changes={"number": case.number, "reason": reason},
+        actor_label=user.get_username(),
+    )
+    return True
+
+
+@transaction.atomic
+def sla_case_resume(*, case: Case, user: User) -> bool:
+    """Restart a paused resolution clock; the deadline moves by the paused time."""
+    from tingsu.cases.permissions import check_staff_can_act
+
+    check_staff_can_act(user)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not _open(case, TimerKind.RESOLUTION).filter(paused_at__isnull=False).exists():
+        return False
+    _resume(case, timezone.now())
+    return True
+
+
 def sla_case_status_changed(*, case: Case, old: str, new: str) -> None:
     from tingsu.cases.models import Status
 

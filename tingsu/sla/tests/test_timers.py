@@ -160,3 +160,22 @@ def test_a_policy_for_a_customer_tier_wins_by_order(world):
         case = make_case(customer=make_customer(tier="vip"), subject="包装", description="请处理")
     assert timer(case, FIRST).policy.key == "vip"
     assert timer(case, FIRST).due_at == at(2025, 10, 13, 11, 0)
+
+
+def test_an_outside_appraisal_pauses_the_clock_with_a_reason_and_resumes_it(world):
+    from tingsu.core.errors import ValidationFailed
+    from tingsu.sla.services import sla_case_pause, sla_case_resume
+
+    case = new_case(world, at(2025, 10, 13, 9, 0))
+    with pytest.raises(ValidationFailed):
+        sla_case_pause(case=case, user=world.alice, reason=" ")
+    with travel(at(2025, 10, 13, 14, 0)):
+        assert sla_case_pause(case=case, user=world.alice, reason="等待质检报告")
+        assert not sla_case_pause(case=case, user=world.alice, reason="再次")
+    assert sla_events(case, "paused").get().body.endswith("等待质检报告")
+    assert audits(case, "sla.pause").get().actor == world.alice
+    # Paused Mon 14:00-18:00 (4h) + Tue 09:00-10:00 (1h).
+    with travel(at(2025, 10, 14, 10, 0)):
+        assert sla_case_resume(case=case, user=world.alice)
+    assert timer(case, RES).due_at == at(2025, 10, 21, 14, 0)
+    assert sla_events(case, "resumed").count() == 1
