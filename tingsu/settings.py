@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tingsu.channels.phone",
     "tingsu.channels.sms",
     "tingsu.webhooks",
+    "tingsu.triage",
     "tingsu.triage.learning",
     "tingsu.sla",
     "tingsu.demo",

@@ -66,14 +66,18 @@ def check_staff_can_act(user: User | None) -> None:
         )
 
 
-def check_can_assign(actor: User | None, case: Case, assignee: User) -> None:
-    check_staff_can_act(actor)
+def check_assignee_eligible(assignee: User) -> None:
     if not assignee.is_active or assignee.role == Role.COMPLIANCE:
         raise TingsuError(
             ErrorCode.VALIDATION,
             _("%(name)s cannot take cases.") % {"name": assignee.label},
             {"assignee": [_("Choose an active agent or supervisor.")]},
         )
+
+
+def check_can_assign(actor: User | None, case: Case, assignee: User) -> None:
+    check_staff_can_act(actor)
+    check_assignee_eligible(assignee)
     if actor.is_superuser or actor.role == Role.ADMIN:
         return
     if not _may_take(actor, case):

@@ -2,6 +2,7 @@
 event and audit entry in one transaction. Interfaces (portal, desk, API, channels, tasks)
 call these and nothing else."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -31,10 +32,17 @@ from tingsu.cases.models import (
     Tag,
 )
 from tingsu.cases.numbering import next_case_number
-from tingsu.cases.permissions import check_can_assign, check_can_edit_fields, check_staff_can_act
+from tingsu.cases.permissions import (
+    check_assignee_eligible,
+    check_can_assign,
+    check_can_edit_fields,
+    check_staff_can_act,
+)
 from tingsu.cases.workflow import ACTIVE_STATUSES, TRANSITIONS, Action
 from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
 from tingsu.customers.models import Customer
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("subject", "category", "severity", "priority", "tags", "order_number")
 
@@ -223,7 +231,21 @@ def case_create(
     from tingsu.triage.learning.services import triage_predict_case
 
     triage_predict_case(case=case, actor=actor)  # logged, never raised
+    case = _triage("on_case_created", case)
     return case, True
+
+
+def _triage(hook: str, case: Case) -> Case:
+    """Risk, routing and assignment (triage app) in a savepoint: logged, never raised."""
+    try:
+        from tingsu.triage import hooks
+
+        with transaction.atomic():
+            getattr(hooks, hook)(case)
+    except Exception:
+        logger.exception("Triage %s failed for %s; the change itself went through", hook, case)
+    case.refresh_from_db()
+    return case
 
 
 def _tags(names: list[str]) -> list[Tag]:
@@ -289,12 +311,15 @@ def case_add_message(
     if actor.author_type == AuthorType.STAFF:
         _notify().case_replied(case, message=body, cause=event.pk)
         _notify().staff_mentioned(case, text=body, actor=actor.user, cause=event.pk)
+    elif actor.author_type == AuthorType.CUSTOMER:
+        _triage("on_customer_message", case)
     return event
 
 
 @transaction.atomic
 def case_add_note(*, actor: Actor, case: Case, body: str) -> CaseEvent:
-    check_staff_can_act(actor.user)
+    if actor.author_type != AuthorType.SYSTEM:
+        check_staff_can_act(actor.user)
     body = _validate_text(
         "body", body, label=_("Note"), max_chars=settings.TINGSU["MAX_DESCRIPTION_CHARS"]
     )
@@ -322,6 +347,21 @@ def case_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
     case = _lock(case)
     _require_active(case)
     check_can_assign(actor.user, case, assignee)
+    return _assign(actor, case, assignee)
+
+
+@transaction.atomic
+def case_auto_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
+    """Assignment by the system (triage strategies); only the assignee is checked."""
+    if actor.author_type != AuthorType.SYSTEM:
+        raise TingsuError(ErrorCode.PERMISSION_DENIED, _("Only the system assigns this way."))
+    case = _lock(case)
+    _require_active(case)
+    check_assignee_eligible(assignee)
+    return _assign(actor, case, assignee)
+
+
+def _assign(actor: Actor, case: Case, assignee: User) -> Case:
     old = case.assignee
     if old == assignee:
         return case
@@ -397,6 +437,56 @@ def case_transfer(*, actor: Actor, case: Case, department: Department, reason: s
     _audit(actor, "case.transfer", case, data)
     _webhook("case.updated", case)
     _notify().staff_transferred(case, actor=actor.user, reason=reason, cause=transferred.pk)
+    _triage("on_case_transferred", case)
+    return case
+
+
+@transaction.atomic
+def case_route(*, actor: Actor, case: Case, department: Department, reason: str) -> Case:
+    """Routing (triage) puts an unassigned case into a department's queue. The event is a
+    transfer marked `routed`, so it does not count as a bounce."""
+    case = _lock(case)
+    _require_active(case)
+    if case.department_id == department.pk or case.assignee_id is not None:
+        return case
+    old_dept = case.department
+    case.department = department
+    case.save(update_fields=["department", "updated_at"])
+    data = {
+        "from": old_dept.pk if old_dept else None,
+        "from_label": str(old_dept or ""),
+        "to": department.pk,
+        "to_label": str(department),
+        "reason": reason,
+        "routed": True,
+    }
+    _event(case, actor, EventKind.TRANSFERRED, body=reason, data=data)
+    _audit(actor, "case.route", case, data)
+    return case
+
+
+@transaction.atomic
+def case_return_to_pool(*, actor: Actor, case: Case, reason: str) -> Case:
+    """Clear the assignee of a not-yet-started case; it goes back to its department's pool."""
+    case = _lock(case)
+    if case.assignee_id is None or case.status not in (Status.NEW, Status.ASSIGNED):
+        return case
+    old = case.assignee
+    old_status = case.status
+    case.assignee = None
+    case.status = Status.NEW
+    case.save(update_fields=["assignee", "status", "updated_at"])
+    data = {"from": old.pk, "from_label": old.label, "to": None, "to_label": "", "reason": reason}
+    _event(case, actor, EventKind.ASSIGNED, body=reason, data=data)
+    if old_status != case.status:
+        _event(
+            case,
+            actor,
+            EventKind.TRANSITION,
+            data={"from": old_status, "to": case.status, "action": "return_to_pool"},
+        )
+    _audit(actor, "case.return_to_pool", case, data)
+    _webhook("case.updated", case)
     return case
 
 

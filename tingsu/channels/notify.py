@@ -304,3 +304,19 @@ def staff_mentioned(case: Case, *, text: str, actor: User | None, cause: Any = N
 
 def unread_count(user: User) -> int:
     return StaffNotification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def staff_bounce_alert(case: Case, *, count: int) -> None:
+    """The case has been transferred too many times (踢皮球): tell its department's supervisors."""
+    if case.department_id is None:
+        return
+    supervisors = User.objects.filter(
+        department_id=case.department_id, role=Role.SUPERVISOR, is_active=True
+    )
+    notify_staff(
+        users=supervisors,
+        kind=StaffNotificationKind.TRANSFERRED,
+        case=case,
+        message=_("Transferred %(n)d times; please take ownership.") % {"n": count},
+        cause=f"bounce{count}",
+    )

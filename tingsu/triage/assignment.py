@@ -1,0 +1,80 @@
+"""Pick an agent inside a department: round robin, least loaded, or by skills.
+
+Only active agents of the department with a routing profile that is on duty, whose open
+load (severity weighted: normal 1, urgent 2, major 3) is below their capacity, are
+candidates. With no candidate the case stays unassigned in the department's pool.
+"""
+
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from tingsu.accounts.models import Role, User
+from tingsu.cases.models import OPEN_STATUSES, Case, Severity
+from tingsu.triage.models import DepartmentRouting, Strategy
+
+WEIGHT = {Severity.NORMAL: 1, Severity.URGENT: 2, Severity.MAJOR: 3}
+
+
+def _weight_expr():
+    return When_(
+        *[When(assigned_cases__severity=s, then=Value(w)) for s, w in WEIGHT.items()],
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def candidates(department_id: int) -> list[User]:
+    """On-duty agents under capacity, each with .load (weighted) and .open_count."""
+    from django.db.models import Count
+
+    open_q = Q(assigned_cases__status__in=OPEN_STATUSES)
+    users = (
+        User.objects.filter(
+            department_id=department_id,
+            role=Role.AGENT,
+            is_active=True,
+            triage_profile__on_duty=True,
+        )
+        .select_related("triage_profile")
+        .annotate(
+            load=Coalesce(Sum(_weight_expr(), filter=open_q), 0),
+            open_count=Count("assigned_cases", filter=open_q),
+        )
+        .order_by("pk")
+    )
+    return [u for u in users if u.load < u.triage_profile.capacity]
+
+
+def _least_loaded(users: list[User]) -> User | None:
+    return min(users, key=lambda u: (u.load, u.open_count, u.pk), default=None)
+
+
+def _skilled(users: list[User], case: Case) -> list[User]:
+    if case.category_id is None:
+        return []
+    wanted = {case.category_id}
+    if case.category.parent_id:
+        wanted.add(case.category.parent_id)
+    skilled = set(
+        User.objects.filter(
+            pk__in=[u.pk for u in users], triage_profile__skills__in=wanted
+        ).values_list("pk", flat=True)
+    )
+    return [u for u in users if u.pk in skilled]
+
+
+def pick_assignee(case: Case, routing: DepartmentRouting) -> User | None:
+    """Choose the agent; for round robin, moves the (locked) department cursor."""
+    users = candidates(case.department_id)
+    if not users:
+        return None
+    if routing.strategy == Strategy.SKILLS:
+        return _least_loaded(_skilled(users, case))
+    if routing.strategy == Strategy.ROUND_ROBIN:
+        locked = DepartmentRouting.objects.select_for_update().get(pk=routing.pk)
+        after = [u for u in users if u.pk > locked.rr_cursor]
+        chosen = (after or users)[0]
+        DepartmentRouting.objects.filter(pk=locked.pk).update(rr_cursor=chosen.pk)
+        return chosen
+    return _least_loaded(users)

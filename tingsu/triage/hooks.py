@@ -1,0 +1,137 @@
+"""Called by tingsu.cases.services inside its transaction (see cases.services._triage).
+
+On creation: risk signals, then routing rules, then assignment inside the department.
+On a customer's message on an open case: risk again, with the time already waited.
+On a transfer: bounce counting and the supervisor alert.
+"""
+
+import importlib
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from tingsu.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind
+from tingsu.cases.services import (
+    Actor,
+    case_add_note,
+    case_auto_assign,
+    case_route,
+    case_update_fields,
+)
+from tingsu.triage.assignment import pick_assignee
+from tingsu.triage.models import CaseRisk, CaseRouting, DepartmentRouting
+from tingsu.triage.risk import risk_assess
+from tingsu.triage.routing import Complaint, match_rule
+
+ACTOR = Actor.system("triage")
+
+
+def _case(case: Case) -> Case:
+    return Case.objects.select_related("customer", "category__parent", "department").get(pk=case.pk)
+
+
+def apply_risk(case: Case, *, waiting: bool = False) -> Case:
+    """Raise severity/priority when new signals say so; never lower them."""
+    risk = CaseRisk.objects.filter(case=case).first()
+    assessment = risk_assess(case, waiting=waiting, known=risk.reasons if risk else ())
+    if not assessment.reasons:
+        return case
+    changes = {}
+    if assessment.severity != case.severity:
+        changes["severity"] = assessment.severity
+    if assessment.priority < case.priority:
+        changes["priority"] = assessment.priority
+    if changes:
+        case = case_update_fields(actor=ACTOR, case=case, changes=changes)
+    if risk is None:
+        CaseRisk.objects.create(case=case, reasons=assessment.reasons, score=assessment.score)
+    else:
+        risk.reasons = [*risk.reasons, *assessment.reasons]
+        risk.score += assessment.score
+        risk.save(update_fields=["reasons", "score", "updated_at"])
+    return case
+
+
+def _sla_hook(case: Case, policy: str) -> None:
+    """TINGSU_TRIAGE_SLA_HOOK = "module.function" is called with (case, policy_key)."""
+    path = getattr(settings, "TINGSU_TRIAGE_SLA_HOOK", "")
+    if path and policy:
+        module, _dot, name = path.rpartition(".")
+        getattr(importlib.import_module(module), name)(case, policy)
+
+
+def apply_routing(case: Case) -> Case:
+    rule = match_rule(Complaint.from_case(case))
+    if rule is None:
+        return case
+    reason = _("Routed by rule %(name)s") % {"name": rule.name}
+    if rule.set_department_id and rule.set_department_id != case.department_id:
+        case = case_route(actor=ACTOR, case=case, department=rule.set_department, reason=reason)
+    changes = {}
+    if rule.set_priority and rule.set_priority < case.priority:
+        changes["priority"] = rule.set_priority
+    if rule.tag_list():
+        tags = sorted(set(case.tags.values_list("name", flat=True)) | set(rule.tag_list()))
+        changes["tags"] = tags
+    if changes:
+        case = case_update_fields(actor=ACTOR, case=case, changes=changes)
+    CaseRouting.objects.update_or_create(
+        case=case,
+        defaults={"rule": rule, "rule_name": rule.name, "sla_policy": rule.sla_policy},
+    )
+    _sla_hook(case, rule.sla_policy)
+    return case
+
+
+def apply_assignment(case: Case) -> Case:
+    if case.department_id is None or case.assignee_id is not None:
+        return case
+    routing = DepartmentRouting.objects.filter(
+        department_id=case.department_id, auto_assign=True
+    ).first()
+    if routing is None:
+        return case
+    agent = pick_assignee(case, routing)
+    if agent is None:
+        return case
+    return case_auto_assign(actor=ACTOR, case=case, assignee=agent)
+
+
+def on_case_created(case: Case) -> None:
+    case = apply_risk(_case(case))
+    case = apply_routing(_case(case))
+    apply_assignment(_case(case))
+
+
+def on_customer_message(case: Case) -> None:
+    case = _case(case)
+    if case.status in OPEN_STATUSES:
+        apply_risk(case, waiting=True)
+
+
+def bounce_count(case: Case) -> int:
+    """Transfers made by people (routing by rules is not a bounce)."""
+    data = CaseEvent.objects.filter(case=case, kind=EventKind.TRANSFERRED).values_list(
+        "data", flat=True
+    )
+    return sum(1 for d in data if not (d or {}).get("routed"))
+
+
+def on_case_transferred(case: Case) -> None:
+    from tingsu.channels.notify import staff_bounce_alert
+
+    threshold = (
+        DepartmentRouting.objects.filter(department_id=case.department_id)
+        .values_list("bounce_alert_threshold", flat=True)
+        .first()
+    )
+    threshold = 3 if threshold is None else threshold
+    count = bounce_count(case)
+    if count <= threshold:
+        return
+    case_add_note(
+        actor=ACTOR,
+        case=case,
+        body=_("Transferred too many times (%(n)d); supervisors alerted.") % {"n": count},
+    )
+    staff_bounce_alert(case, count=count)
