@@ -74,7 +74,8 @@ def started(tmp_path):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/healthz"
-    deadline = time.monotonic() + 60
+    # Bounded; migrating a fresh database on a loaded CI machine can be slow.
+    deadline = time.monotonic() + 180
     status = None
     while time.monotonic() < deadline and proc.poll() is None:
         try:
