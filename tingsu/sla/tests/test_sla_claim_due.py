@@ -91,14 +91,17 @@ def test_two_schedulers_at_once_on_postgresql_never_double_escalate():
     world = make_world()
     cases = [new_case(world, at(2025, 10, 13, 9, 0)) for _ in range(6)]
     errors: list[BaseException] = []
+    claims: list[int] = []
     start = threading.Barrier(2)
 
     def scheduler():
         try:
             with travel(at(2025, 10, 21, 9, 0)):
                 start.wait()
+                n = 0
                 while sla_claim_due():
-                    pass
+                    n += 1
+                claims.append(n)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -110,6 +113,12 @@ def test_two_schedulers_at_once_on_postgresql_never_double_escalate():
     for t in threads:
         t.join()
     assert errors == []
+    assert sum(claims) > 0
+    # A scheduler that found nothing free stops its pass (the real loop sleeps and comes
+    # back); drain what is left so the counts below check "exactly once", not timing.
+    with travel(at(2025, 10, 21, 9, 0)):
+        while sla_claim_due():
+            pass
     for case in cases:
         # Two timers (first response, resolution) breached: one raise each, never more.
         assert sla_events(case, "breached").count() == 2
