@@ -1,8 +1,10 @@
 """Warnings and breaches by the scheduler job, one timer per step."""
 
+import importlib
 import threading
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from tingsu.cases.models import Case, CaseEvent, EventKind, Priority
@@ -87,6 +89,10 @@ def test_two_schedulers_at_once_on_postgresql_never_double_escalate():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: row locks with skip_locked")
     from tingsu.core.testing import make_world
+
+    # An earlier transactional test's flush removes the calendar and policies that the
+    # migrations seed; seed them again (the seed is idempotent).
+    importlib.import_module("tingsu.sla.migrations.0002_seed").seed(apps, None)
 
     world = make_world()
     cases = [new_case(world, at(2025, 10, 13, 9, 0)) for _ in range(6)]
