@@ -1,9 +1,9 @@
 import hmac
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tingsu.accounts.models import ApiKey, hash_api_key
+from tingsu.accounts.models import ApiKey, Role, User, hash_api_key
 
 
 def api_key_authenticate(*, raw: str) -> ApiKey | None:
@@ -20,3 +20,8 @@ def api_key_authenticate(*, raw: str) -> ApiKey | None:
         return None
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return key
+
+
+def department_supervisors(*, department_id: int) -> QuerySet[User]:
+    """The active supervisors of a department: who hears about transfers, bounces, breaches."""
+    return User.objects.filter(department_id=department_id, role=Role.SUPERVISOR, is_active=True)

@@ -92,17 +92,9 @@ def inbound_receive(*, message: InboundMessage) -> InboundResult:
                 **({"received_at": message.received_at.isoformat()} if message.received_at else {}),
             },
         )
-        if message.raw:
-            _attach_raw(record, message.raw)
-        try:
-            with transaction.atomic():
-                record.save()
-        except IntegrityError:
-            # A concurrent delivery of the same message won the race.
-            duplicate = _find_duplicate(message.channel, external_id)
-            if duplicate:
-                return duplicate
-            raise
+        duplicate = _save_record(record, message)
+        if duplicate:
+            return duplicate
         try:
             with transaction.atomic():
                 result = _process(record, message)
@@ -133,17 +125,26 @@ def inbound_reject(*, message: InboundMessage, reason: str) -> InboundResult:
             body_excerpt=(message.body or "")[:EXCERPT_CHARS],
             meta=_jsonable_meta(message.meta),
         )
-        if message.raw:
-            _attach_raw(record, message.raw)
-        try:
-            with transaction.atomic():
-                record.save()
-        except IntegrityError:
-            duplicate = _find_duplicate(message.channel, external_id)
-            if duplicate:
-                return duplicate
-            raise
+        duplicate = _save_record(record, message)
+        if duplicate:
+            return duplicate
     return InboundResult(outcome="rejected", reason=reason, record_id=record.pk)
+
+
+def _save_record(record: InboundRecord, message: InboundMessage) -> InboundResult | None:
+    """Save a new record with its raw bytes; if a concurrent delivery of the same message
+    won the race, return that delivery's result instead."""
+    if message.raw:
+        _attach_raw(record, message.raw)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        duplicate = _find_duplicate(record.channel, record.external_id)
+        if duplicate:
+            return duplicate
+        raise
+    return None
 
 
 def _find_duplicate(channel: str, external_id: str) -> InboundResult | None:

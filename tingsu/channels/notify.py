@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from tingsu.accounts.models import Role, User
+from tingsu.accounts.selectors import department_supervisors
 from tingsu.cases.models import Case, Channel
 from tingsu.channels.models import (
     NotificationEvent,
@@ -267,9 +268,7 @@ def staff_assigned(case: Case, *, assignee: User, actor: User | None, cause: Any
 def staff_transferred(case: Case, *, actor: User | None, reason: str, cause: Any = None) -> None:
     if case.department_id is None:
         return
-    supervisors = User.objects.filter(
-        department_id=case.department_id, role=Role.SUPERVISOR, is_active=True
-    )
+    supervisors = department_supervisors(department_id=case.department_id)
     notify_staff(
         users=supervisors,
         kind=StaffNotificationKind.TRANSFERRED,
@@ -310,9 +309,7 @@ def staff_bounce_alert(case: Case, *, count: int) -> None:
     """The case has been transferred too many times (踢皮球): tell its department's supervisors."""
     if case.department_id is None:
         return
-    supervisors = User.objects.filter(
-        department_id=case.department_id, role=Role.SUPERVISOR, is_active=True
-    )
+    supervisors = department_supervisors(department_id=case.department_id)
     notify_staff(
         users=supervisors,
         kind=StaffNotificationKind.TRANSFERRED,

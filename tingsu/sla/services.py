@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import Role, User
+from tingsu.accounts.selectors import department_supervisors
 from tingsu.audit.services import audit_record
 from tingsu.cases.models import AuthorType, Case, CaseEvent, EventKind, Priority
 from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
@@ -348,9 +349,7 @@ def _check(timer: SlaTimer, now: datetime) -> None:
                 changes={"priority": Priority(case.priority - 1)},
             )
         if case.department_id:
-            supervisors = User.objects.filter(
-                department_id=case.department_id, role=Role.SUPERVISOR, is_active=True
-            )
+            supervisors = department_supervisors(department_id=case.department_id)
             _notify_staff(
                 supervisors,
                 case,
