@@ -58,7 +58,7 @@ test: install lint test-sqlite test-postgres
 # SQLite pass: everything but the PostgreSQL-only tests (marker `postgres`); browser tests
 # included (Playwright drives /usr/bin/chromium).
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not postgres" $(PYTEST_ARGS) tingsu
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not postgres" $(PYTEST_ARGS) tingsu tests
 
 # PostgreSQL pass: everything except the browser tests, which exercise the pages rather
 # than the database and already ran on SQLite. Required under CI=true, else only when a
@@ -67,7 +67,7 @@ test-postgres: install
 	@export DATABASE_URL="$(PG_DATABASE_URL)"; \
 	if $(BIN)/python -c "$$PG_PROBE"; then \
 		echo "PostgreSQL pass: $$DATABASE_URL"; \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) tingsu; \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) tingsu tests; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "CI=true needs PostgreSQL at $$DATABASE_URL; failing." >&2; exit 1; \
 	else \
