@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tingsu.audit.middleware.AuditContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tingsu.core.middleware.DefaultLanguageMiddleware",
@@ -184,6 +185,10 @@ TINGSU = {
     "MAX_DESCRIPTION_CHARS": 20_000,
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
     "MAX_ATTACHMENTS": 5,
+    # Files and input (README "Security"): rows per desk export; portal look-ups allowed per
+    # IP and per case number, as "count/seconds".
+    "EXPORT_MAX_ROWS": int(os.environ.get("TINGSU_EXPORT_MAX_ROWS", "10000")),
+    "PORTAL_LOOKUP_RATE": os.environ.get("TINGSU_PORTAL_LOOKUP_RATE", "10/600"),
     "ALLOWED_ATTACHMENT_TYPES": {
         ".jpg": "image/jpeg",
         ".jpeg": "image/jpeg",
@@ -220,4 +225,8 @@ TINGSU = {
     # Triage classifier: a prediction at or above this confidence is applied, below it is
     # shown to the agent as a suggestion.
     "TRIAGE_APPLY_THRESHOLD": float(os.environ.get("TINGSU_TRIAGE_APPLY_THRESHOLD", "0.8")),
+    # Audit trail (README "Security"): X-Forwarded-For is believed only behind this many
+    # proxies; the chain head is anchored (logged and stored) every N minutes.
+    "TRUSTED_PROXIES": int(os.environ.get("TINGSU_TRUSTED_PROXIES", "0")),
+    "AUDIT_ANCHOR_MINUTES": float(os.environ.get("TINGSU_AUDIT_ANCHOR_MINUTES", "60")),
 }
