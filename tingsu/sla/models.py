@@ -231,3 +231,72 @@ class SlaExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timer} #{self.number}"
+
+
+class SlaCasePolicy(models.Model):
+    """A policy chosen for one case (by a routing rule or a person). It wins over the
+    automatic selection, so later field changes do not switch the case back."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="sla_policy_choice", verbose_name=_("case")
+    )
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, verbose_name=_("policy"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("case SLA policy")
+        verbose_name_plural = _("case SLA policies")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.policy.key}"
+
+
+class ExtensionRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SlaExtensionRequest(models.Model):
+    """An agent's request for an extension that needs a supervisor's approval."""
+
+    timer = models.ForeignKey(SlaTimer, on_delete=models.CASCADE, related_name="extension_requests")
+    number = models.PositiveSmallIntegerField(_("extension number"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExtensionRequestStatus.choices,
+        default=ExtensionRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SLA extension request")
+        verbose_name_plural = _("SLA extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("timer", "number"),
+                condition=models.Q(status="pending"),
+                name="sla_extension_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.timer} #{self.number} {self.status}"

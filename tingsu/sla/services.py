@@ -6,6 +6,7 @@ time as the policy's unit counts it. `next_check_at` is the next warning point o
 deadline, and is empty while the timer is paused, stopped or already breached.
 """
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -17,18 +18,25 @@ from django.utils.translation import gettext as _
 from tingsu.accounts.models import Role, User
 from tingsu.accounts.selectors import department_supervisors
 from tingsu.audit.services import audit_record
-from tingsu.cases.models import AuthorType, Case, CaseEvent, EventKind, Priority
-from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
+from tingsu.cases.models import OPEN_STATUSES, AuthorType, Case, CaseEvent, EventKind, Priority
+from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
 
 from . import clock
 from .calendars import calendar_load
-from .models import SlaExtension, SlaPolicy, SlaTimer, TimerKind
+from .models import SlaCasePolicy, SlaExtension, SlaPolicy, SlaTimer, TimerKind
 
 SYSTEM_LABEL = "sla"
+logger = logging.getLogger("tingsu.sla")
 
 
 def policy_select(*, case: Case) -> SlaPolicy | None:
-    """The first active policy, by order, whose every set condition matches the case."""
+    """The policy chosen for this case (sla_case_set_policy), else the first active policy,
+    by order, whose every set condition matches the case."""
+    chosen = (
+        SlaCasePolicy.objects.filter(case_id=case.pk).select_related("policy__calendar").first()
+    )
+    if chosen is not None:
+        return chosen.policy
     category_ids = [case.category_id] if case.category_id else []
     if case.category_id and case.category.parent_id:
         category_ids.append(case.category.parent_id)
@@ -224,6 +232,45 @@ def sla_case_status_changed(*, case: Case, old: str, new: str) -> None:
             _start(case, policy, TimerKind.RESOLUTION, now)
 
 
+def _replan(case: Case, timer: SlaTimer, policy: SlaPolicy) -> None:
+    """Move an open timer to another policy: the deadline is recomputed from the timer's
+    original start, and the time it was paused is still added (elapsed time is kept)."""
+    unit, value = policy.target(timer.kind)
+    cal = _calendar(policy, timer.started_at)
+    old_due = timer.due_at
+    timer.policy, timer.unit = policy, unit
+    timer.due_at = clock.shift(
+        cal, unit, clock.add(cal, timer.started_at, unit, value), timer.paused_total
+    )
+    timer.warned_levels = [
+        w for w in timer.warned_levels if float(w) in map(float, policy.warning_thresholds)
+    ]
+    if timer.breached_at and timer.due_at > timezone.now():
+        timer.breached_at = None
+    timer.next_check_at = _next_check(timer, cal)
+    timer.save()
+    _sla_event(
+        case,
+        _("SLA policy changed to %(policy)s; %(kind)s now due %(due)s.")
+        % {
+            "policy": policy.name,
+            "kind": timer.get_kind_display(),
+            "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        {"action": "recomputed", "kind": timer.kind, "policy": policy.key},
+    )
+    _audit(
+        case,
+        "sla.recompute",
+        {
+            "kind": timer.kind,
+            "policy": policy.key,
+            "old": old_due.isoformat(),
+            "new": timer.due_at.isoformat(),
+        },
+    )
+
+
 def sla_case_fields_changed(*, case: Case, fields: list[str]) -> None:
     """A change that selects another policy recomputes open timers from their start."""
     if not {"severity", "category"} & set(fields):
@@ -232,37 +279,80 @@ def sla_case_fields_changed(*, case: Case, fields: list[str]) -> None:
     if policy is None:
         return
     for timer in _open(case, *TimerKind.values).exclude(policy=policy):
-        unit, value = policy.target(timer.kind)
-        if not value:
-            continue
-        cal = _calendar(policy, timer.started_at)
-        old_due = timer.due_at
-        timer.policy, timer.unit = policy, unit
-        timer.due_at = clock.shift(
-            cal, unit, clock.add(cal, timer.started_at, unit, value), timer.paused_total
-        )
-        timer.warned_levels = [
-            w for w in timer.warned_levels if float(w) in map(float, policy.warning_thresholds)
-        ]
-        if timer.breached_at and timer.due_at > timezone.now():
-            timer.breached_at = None
-        timer.next_check_at = _next_check(timer, cal)
-        timer.save()
-        _sla_event(
-            case,
-            _("SLA policy changed to %(policy)s; %(kind)s now due %(due)s.")
-            % {
-                "policy": policy.name,
-                "kind": timer.get_kind_display(),
-                "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
-            },
-            {"action": "recomputed", "kind": timer.kind, "policy": policy.key},
-        )
-        _audit(
-            case,
-            "sla.recompute",
-            {"kind": timer.kind, "old": old_due.isoformat(), "new": timer.due_at.isoformat()},
-        )
+        if policy.target(timer.kind)[1]:
+            _replan(case, timer, policy)
+
+
+def _staff_replied(case: Case) -> bool:
+    return CaseEvent.objects.filter(
+        case=case, kind=EventKind.MESSAGE, author_type=AuthorType.STAFF
+    ).exists()
+
+
+@transaction.atomic
+def sla_case_set_policy(
+    *, case: Case, policy: SlaPolicy | str, actor: User | None = None, reason: str = ""
+) -> SlaPolicy:
+    """Put a case under a chosen policy (a routing rule's, or a person's choice).
+
+    The choice is kept for the case, so later field changes do not switch it back. Open
+    timers are re-planned from their original start with their paused time kept; a target
+    the new policy lacks stops that timer; a first-response or resolution timer the case
+    never had is started from the case's creation. Raises NotFound for an unknown key.
+    """
+    if isinstance(policy, str):
+        # Named explicitly, a policy applies even if it is off for automatic selection.
+        policy = SlaPolicy.objects.filter(key=policy).first()
+        if policy is None:
+            raise NotFound(_("No SLA policy with that key."))
+    if actor is not None:
+        from tingsu.cases.permissions import check_staff_can_act
+
+        check_staff_can_act(actor)
+    case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+    SlaCasePolicy.objects.update_or_create(
+        case=case, defaults={"policy": policy, "reason": (reason or "")[:200]}
+    )
+    audit_record(
+        actor=actor,
+        action="sla.policy_set",
+        obj=case,
+        changes={"number": case.number, "policy": policy.key, "reason": reason},
+        actor_label=actor.get_username() if actor else SYSTEM_LABEL,
+    )
+    now = timezone.now()
+    for timer in _open(case, *TimerKind.values).select_related("policy"):
+        if not policy.target(timer.kind)[1]:
+            timer.stopped_at, timer.next_check_at = now, None
+            timer.save(update_fields=["stopped_at", "next_check_at"])
+            _sla_event(
+                case,
+                _("SLA policy changed to %(policy)s, which has no %(kind)s target.")
+                % {"policy": policy.name, "kind": timer.get_kind_display()},
+                {"action": "stopped", "kind": timer.kind, "policy": policy.key},
+            )
+        elif timer.policy_id != policy.pk:
+            _replan(case, timer, policy)
+    if case.status in OPEN_STATUSES:
+        had = set(SlaTimer.objects.filter(case=case).values_list("kind", flat=True))
+        for kind in (TimerKind.FIRST_RESPONSE, TimerKind.RESOLUTION):
+            if kind in had or (kind == TimerKind.FIRST_RESPONSE and _staff_replied(case)):
+                continue
+            if _start(case, policy, kind, case.created_at):
+                _sla_event(
+                    case,
+                    _("SLA policy %(policy)s set.") % {"policy": policy.name},
+                    {"action": "started", "kind": kind, "policy": policy.key},
+                )
+    return policy
+
+
+def sla_policy_from_routing(case: Case, policy_key: str) -> None:
+    """The triage app's default TINGSU_TRIAGE_SLA_HOOK: a routing rule chose a policy."""
+    try:
+        sla_case_set_policy(case=case, policy=policy_key, reason="routing")
+    except NotFound:
+        logger.warning("Routing rule names SLA policy %r, which does not exist", policy_key)
 
 
 # Warnings and breaches, one timer per step.

@@ -52,10 +52,14 @@ def apply_risk(case: Case, *, waiting: bool = False) -> Case:
     return case
 
 
+DEFAULT_SLA_HOOK = "tingsu.sla.services.sla_policy_from_routing"
+
+
 def _sla_hook(case: Case, policy: str) -> None:
-    """TINGSU_TRIAGE_SLA_HOOK = "module.function" is called with (case, policy_key)."""
-    path = getattr(settings, "TINGSU_TRIAGE_SLA_HOOK", "")
-    if path and policy:
+    """A rule's SLA policy key goes to TINGSU_TRIAGE_SLA_HOOK ("module.function", called
+    with (case, policy_key)); by default the SLA app applies it to the case's timers."""
+    path = getattr(settings, "TINGSU_TRIAGE_SLA_HOOK", "") or DEFAULT_SLA_HOOK
+    if policy:
         module, _dot, name = path.rpartition(".")
         getattr(importlib.import_module(module), name)(case, policy)
 

@@ -22,11 +22,13 @@ def travel(when: datetime):
 def new_case(world, when: datetime, **kw):
     with travel(when):
         return make_case(
-            customer=make_customer(),
-            category=world.category,
-            subject="包装问题",
-            description="请处理一下。",
-            **kw,
+            **{
+                "customer": make_customer(),
+                "category": world.category,
+                "subject": "包装问题",
+                "description": "请处理一下。",
+                **kw,
+            }
         )
 
 
