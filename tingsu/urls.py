@@ -21,6 +21,7 @@ urlpatterns = [
     path("portal/", include("tingsu.portal.urls")),
     path("desk/", include("tingsu.desk.urls")),
     path("desk/triage/", include("tingsu.triage.learning.urls")),
+    path("desk/audit/", include("tingsu.audit.urls")),
     path("channels/wechat/", include("tingsu.channels.wechat.urls")),
     path("channels/email/", include("tingsu.channels.email.urls")),
     path("channels/phone/", include("tingsu.channels.phone.urls")),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from tingsu.audit.anchors import audit_anchor_claim_due
 from tingsu.cases.auto_close import auto_close_claim_due
 from tingsu.channels.email.imap import mailbox_poll_claim_due
 from tingsu.channels.outbox import outbox_claim_due
@@ -22,6 +23,7 @@ from tingsu.sla.services import sla_claim_due
 logger = logging.getLogger("tingsu.scheduler")
 
 JOBS: list[Callable[[], bool]] = [
+    audit_anchor_claim_due,
     auto_close_claim_due,
     mailbox_poll_claim_due,
     outbox_claim_due,
