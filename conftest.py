@@ -21,6 +21,14 @@ def _default_language(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttles (portal look-ups) count in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return make_world()

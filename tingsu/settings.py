@@ -170,10 +170,19 @@ EMAIL_TIMEOUT = int(os.environ.get("TINGSU_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("TINGSU_DEFAULT_FROM_EMAIL", "tingsu@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# User input in a log message cannot forge a line: control characters are escaped.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"escape": {"()": "tingsu.core.logging.EscapeControlCharsFilter"}},
+    "formatters": {"escaped": {"()": "tingsu.core.logging.EscapingFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["escape"],
+            "formatter": "escaped",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("TINGSU_LOG_LEVEL", "INFO")},
 }
 

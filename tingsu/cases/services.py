@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import Department, Role, User
 from tingsu.audit.services import audit_record
-from tingsu.cases.attachments import safe_filename, validate_attachments
+from tingsu.cases.attachments import (
+    content_type_for,
+    safe_filename,
+    storage_name,
+    validate_attachments,
+)
 from tingsu.cases.models import (
     Attachment,
     AuthorType,
@@ -119,11 +124,11 @@ def _store_attachments(
             case=case,
             event=event,
             filename=name,
-            content_type=f.content_type or "application/octet-stream",
+            content_type=content_type_for(name),
             size=f.size,
             is_public=is_public,
         )
-        att.file.save(name, f, save=False)
+        att.file.save(storage_name(name), f, save=False)
         att.save()
         stored.append(att)
     return stored

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tingsu.desk.views import actions, case, notifications, phone, queue
+from tingsu.desk.views import actions, case, export, notifications, phone, queue
 
 app_name = "desk"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", queue.queue, name="queue"),
     path("batch/", queue.batch, name="batch"),
+    path("export/", export.export, name="export"),
     path("cases/<str:number>/", case.case_detail, name="case"),
     path(
         "cases/<str:number>/attachments/<int:pk>/",

@@ -3,20 +3,17 @@ case number alone is never enough, and a wrong token looks exactly like a missin
 
 import uuid
 from functools import wraps
-from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tingsu.cases.attachments import attachment_response
 from tingsu.cases.models import Case, Channel, Status
-from tingsu.cases.permissions import access_case_by_token
 from tingsu.cases.selectors import case_timeline
 from tingsu.cases.services import Actor, case_add_message, case_create, case_transition
 from tingsu.cases.workflow import Action
@@ -31,6 +28,7 @@ from tingsu.portal.presentation import (
     timeline_entries,
     tracking_url,
 )
+from tingsu.portal.throttle import RateLimited, portal_access_case
 
 FINISHED = (Status.RESOLVED, Status.CLOSED)
 
@@ -39,13 +37,24 @@ def _not_found(request):
     return render(request, "portal/not_found.html", status=404)
 
 
+def _rate_limited(request, form, exc: RateLimited):
+    if not form.is_bound:
+        form.cleaned_data = {}  # an unbound form can carry a message too
+    form.add_error(None, exc.message)
+    response = render(request, "portal/home.html", {"track_form": form}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def with_case(view):
     """Resolve the case from the URL's number and the `t` query parameter, or 404."""
 
     @wraps(view)
     def wrapper(request, number, *args, **kwargs):
         try:
-            case = access_case_by_token(number=number, token=request.GET.get("t", ""))
+            case = portal_access_case(request, number=number, token=request.GET.get("t", ""))
+        except RateLimited as exc:
+            return _rate_limited(request, TrackForm(initial={"number": number}), exc)
         except NotFound:
             return _not_found(request)
         return view(request, case, *args, **kwargs)
@@ -75,7 +84,9 @@ def home(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            case = access_case_by_token(number=data["number"], token=data["token"])
+            case = portal_access_case(request, number=data["number"], token=data["token"])
+        except RateLimited as exc:
+            return _rate_limited(request, form, exc)
         except NotFound as exc:
             form.add_error(None, exc.message)
             return render(request, "portal/home.html", {"track_form": form}, status=404)
@@ -233,15 +244,9 @@ def attachment(request, case, attachment_id: int):
         .filter(Q(event__isnull=True) | Q(event__is_public=True))
         .first()
     )
-    if att is None or not att.file.storage.exists(att.file.name):
+    if att is None:
         return _not_found(request)
-    # The type comes from our allow-list, never from what the uploader claimed.
-    ext = PurePath(att.filename).suffix.lower()
-    content_type = settings.TINGSU["ALLOWED_ATTACHMENT_TYPES"].get(ext, "application/octet-stream")
-    inline = content_type.startswith("image/")
-    return FileResponse(
-        att.file.open("rb"),
-        as_attachment=not inline,
-        filename=att.filename,
-        content_type=content_type,
-    )
+    try:
+        return attachment_response(att, inline_allowed=True)
+    except FileNotFoundError:
+        return _not_found(request)

@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from tingsu.cases.attachments import attachment_response
 from tingsu.desk.views.common import case_or_404, case_page_context
 
 
@@ -19,12 +20,6 @@ def attachment_download(request, number: str, pk: int):
     case = case_or_404(request.user, number)  # the scope check comes before the file
     attachment = get_object_or_404(case.attachments, pk=pk)
     try:
-        handle = attachment.file.open("rb")
+        return attachment_response(attachment, inline_allowed=False)
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
