@@ -5,6 +5,7 @@ The Message-ID is derived from the outbox idempotency key, so a resend after a c
 carries the same Message-ID and the receiving side can drop the copy.
 """
 
+import re
 import smtplib
 
 from django.conf import settings
@@ -13,24 +14,36 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from tingsu.channels.contracts import PermanentError, TransientError
 from tingsu.channels.models import OutboxMessage
 
+# CR, LF and the other controls (and Unicode line separators) would end a header line
+# and start another: in a header value they become a space, in an address a refusal.
+_HEADER_BREAKS = re.compile("[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def header_safe(value: str) -> str:
+    """One header line: any line break or control character becomes a space."""
+    return " ".join(_HEADER_BREAKS.sub(" ", str(value or "")).split())
+
+
+def _address(value: str) -> str:
+    if _HEADER_BREAKS.search(value or ""):
+        raise PermanentError(f"Address with a line break or control character: {value!r}")
+    return value
+
 
 def email_message_for(message: OutboxMessage) -> EmailMultiAlternatives:
-    message_id = f"<{message.external_id}>"
+    message_id = f"<{header_safe(message.external_id)}>"
+    in_reply_to = header_safe(message.payload.get("in_reply_to") or "")
     email = EmailMultiAlternatives(
-        subject=message.subject,
+        subject=header_safe(message.subject),
         body=message.body,
-        from_email=message.payload.get("from") or settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient],
+        from_email=_address(message.payload.get("from") or settings.DEFAULT_FROM_EMAIL),
+        to=[_address(message.recipient)],
         headers={
             "Message-ID": message_id,
-            "X-Tingsu-Idempotency-Key": message.idempotency_key,
+            "X-Tingsu-Idempotency-Key": header_safe(message.idempotency_key),
             # We send notifications: replies to them are welcome, auto-replies are not.
             "Auto-Submitted": "auto-generated",
-            **(
-                {"In-Reply-To": message.payload["in_reply_to"]}
-                if message.payload.get("in_reply_to")
-                else {}
-            ),
+            **({"In-Reply-To": in_reply_to} if in_reply_to else {}),
         },
     )
     if message.payload.get("html"):
