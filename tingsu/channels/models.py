@@ -136,6 +136,8 @@ class NotificationEvent(models.TextChoices):
     STAFF_ASSIGNED = "staff_assigned", _("Assigned to you")
     STAFF_MENTIONED = "staff_mentioned", _("You were mentioned")
     STAFF_TRANSFERRED = "staff_transferred", _("Transferred to your department")
+    STAFF_SLA_WARNING = "staff_sla_warning", _("SLA deadline approaching")
+    STAFF_SLA_BREACHED = "staff_sla_breached", _("SLA deadline breached")
 
 
 class NotificationLanguage(models.TextChoices):
@@ -178,6 +180,8 @@ class StaffNotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned to you")
     MENTIONED = "mentioned", _("Mentioned")
     TRANSFERRED = "transferred", _("Transferred to your department")
+    SLA_WARNING = "sla_warning", _("SLA deadline approaching")
+    SLA_BREACHED = "sla_breached", _("SLA deadline breached")
 
 
 class StaffNotification(models.Model):

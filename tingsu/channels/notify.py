@@ -204,6 +204,8 @@ _STAFF_EVENTS = {
     StaffNotificationKind.ASSIGNED: NotificationEvent.STAFF_ASSIGNED,
     StaffNotificationKind.MENTIONED: NotificationEvent.STAFF_MENTIONED,
     StaffNotificationKind.TRANSFERRED: NotificationEvent.STAFF_TRANSFERRED,
+    StaffNotificationKind.SLA_WARNING: NotificationEvent.STAFF_SLA_WARNING,
+    StaffNotificationKind.SLA_BREACHED: NotificationEvent.STAFF_SLA_BREACHED,
 }
 
 
@@ -316,4 +318,31 @@ def staff_bounce_alert(case: Case, *, count: int) -> None:
         case=case,
         message=_("Transferred %(n)d times; please take ownership.") % {"n": count},
         cause=f"bounce{count}",
+    )
+
+
+def staff_sla_warning(case: Case, *, message: str, cause: Any) -> None:
+    """A deadline is close: tell the assignee. `cause` names the timer and level, so a
+    second scheduler pass cannot send the same warning again."""
+    if case.assignee_id is None:
+        return
+    notify_staff(
+        users=[case.assignee],
+        kind=StaffNotificationKind.SLA_WARNING,
+        case=case,
+        message=message,
+        cause=cause,
+    )
+
+
+def staff_sla_breached(case: Case, *, message: str, cause: Any) -> None:
+    """A deadline has passed: tell the department's supervisors."""
+    if case.department_id is None:
+        return
+    notify_staff(
+        users=department_supervisors(department_id=case.department_id),
+        kind=StaffNotificationKind.SLA_BREACHED,
+        case=case,
+        message=message,
+        cause=cause,
     )

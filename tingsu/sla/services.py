@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import Role, User
-from tingsu.accounts.selectors import department_supervisors
 from tingsu.audit.services import audit_record
 from tingsu.cases.models import OPEN_STATUSES, AuthorType, Case, CaseEvent, EventKind, Priority
 from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
@@ -386,6 +385,7 @@ def sla_claim_due() -> bool:
 
 def _check(timer: SlaTimer, now: datetime) -> None:
     from tingsu.cases import services as cases
+    from tingsu.channels import notify
 
     case = timer.case
     cal = _calendar(timer.policy, timer.started_at)
@@ -406,18 +406,16 @@ def _check(timer: SlaTimer, now: datetime) -> None:
             {"action": "warning", "kind": timer.kind, "level": level},
         )
         _audit(case, "sla.warning", {"kind": timer.kind, "level": level})
-        if case.assignee_id:
-            _notify_staff(
-                [case.assignee],
-                case,
-                "sla_warning",
-                _("%(number)s: %(kind)s due %(due)s")
-                % {
-                    "number": case.number,
-                    "kind": timer.get_kind_display(),
-                    "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
-                },
-            )
+        notify.staff_sla_warning(
+            case,
+            message=_("%(number)s: %(kind)s due %(due)s")
+            % {
+                "number": case.number,
+                "kind": timer.get_kind_display(),
+                "due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            cause=f"sla-{timer.pk}-{timer.due_at.timestamp():.0f}-{level}",
+        )
     if now >= timer.due_at and timer.breached_at is None:
         # Levels passed together with the deadline are not warned after the fact.
         timer.warned_levels = [str(float(x)) for x in timer.policy.warning_thresholds]
@@ -438,30 +436,14 @@ def _check(timer: SlaTimer, now: datetime) -> None:
                 case=case,
                 changes={"priority": Priority(case.priority - 1)},
             )
-        if case.department_id:
-            supervisors = department_supervisors(department_id=case.department_id)
-            _notify_staff(
-                supervisors,
-                case,
-                "sla_breached",
-                _("%(number)s breached its %(kind)s deadline")
-                % {"number": case.number, "kind": timer.get_kind_display()},
-            )
+        notify.staff_sla_breached(
+            case,
+            message=_("%(number)s breached its %(kind)s deadline")
+            % {"number": case.number, "kind": timer.get_kind_display()},
+            cause=f"sla-{timer.pk}-{timer.due_at.timestamp():.0f}-breach",
+        )
     timer.next_check_at = _next_check(timer, cal)
     timer.save(update_fields=["warned_levels", "breached_at", "next_check_at"])
-
-
-def _notify_staff(users, case: Case, kind: str, text: str) -> None:
-    """An in-app notification row (the channels app's StaffNotification)."""
-    from tingsu.channels.models import StaffNotification
-
-    StaffNotification.objects.bulk_create(
-        [
-            StaffNotification(user=u, kind=kind, case=case, text=text[:500])
-            for u in {u.pk: u for u in users}.values()
-            if u.is_active
-        ]
-    )
 
 
 # Regulatory extensions (银行保险机构消费投诉处理管理办法: 15 -> 30 -> 60 days).

@@ -2,7 +2,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from tingsu.channels.contracts import PermanentError
-from tingsu.channels.models import NotificationTemplate, OutboxMessage, OutboxStatus
+from tingsu.channels.models import (
+    NotificationEvent,
+    NotificationTemplate,
+    OutboxMessage,
+    OutboxStatus,
+)
 from tingsu.channels.outbox import outbox_deliver, outbox_enqueue
 from tingsu.channels.transports import register_transport, unregister_transport
 from tingsu.core.testing import PASSWORD
@@ -80,4 +85,4 @@ def test_default_templates_exist_for_every_event_in_both_languages(db):
     events = set(
         NotificationTemplate.objects.filter(transport="email").values_list("event", "language")
     )
-    assert len(events) == 16
+    assert len(events) == 2 * len(NotificationEvent.values)
