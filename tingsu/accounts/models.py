@@ -15,6 +15,23 @@ class Role(models.TextChoices):
     COMPLIANCE = "compliance", _("Compliance officer")
 
 
+class DataScope(models.TextChoices):
+    """Which cases a staff user sees (tingsu.cases.permissions.case_scope_q)."""
+
+    OWN = "own", _("Own cases and the department's unassigned ones")
+    TEAM = "team", _("Team's cases and the department's unassigned ones")
+    DEPARTMENT = "department", _("Department's cases")
+    ALL = "all", _("All cases")
+
+
+ROLE_DEFAULT_SCOPE = {
+    Role.AGENT: DataScope.OWN,
+    Role.SUPERVISOR: DataScope.DEPARTMENT,
+    Role.ADMIN: DataScope.ALL,
+    Role.COMPLIANCE: DataScope.ALL,
+}
+
+
 class Department(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -61,6 +78,20 @@ class User(AbstractUser):
         Team, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("team")
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    data_scope = models.CharField(
+        _("data scope"),
+        max_length=20,
+        choices=DataScope.choices,
+        blank=True,
+        help_text=_("Blank: the role's default (agent: own, supervisor: department, others: all)."),
+    )
+    scope_categories = models.ManyToManyField(
+        "cases.Category",
+        blank=True,
+        related_name="+",
+        verbose_name=_("limited to categories"),
+        help_text=_("If set, only cases in these categories or their sub-categories."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -72,6 +103,16 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return str(self)
+
+    @property
+    def effective_scope(self) -> str:
+        if self.is_superuser:
+            return DataScope.ALL
+        return self.data_scope or ROLE_DEFAULT_SCOPE.get(self.role, DataScope.OWN)
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.is_superuser or self.role in (Role.ADMIN, Role.COMPLIANCE)
 
 
 class ApiKeyScope(models.TextChoices):

@@ -6,7 +6,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tingsu.cases.attachments import attachment_response
 from tingsu.cases.models import Case, Channel, Status
+from tingsu.cases.permissions import access_public_attachment
 from tingsu.cases.selectors import case_timeline
 from tingsu.cases.services import Actor, case_add_message, case_create, case_transition
 from tingsu.cases.workflow import Action
@@ -239,12 +239,9 @@ def withdraw(request, case):
 @with_case
 def attachment(request, case, attachment_id: int):
     """Only the public attachments of this case, on public timeline entries."""
-    att = (
-        case.attachments.filter(pk=attachment_id, is_public=True)
-        .filter(Q(event__isnull=True) | Q(event__is_public=True))
-        .first()
-    )
-    if att is None:
+    try:
+        att = access_public_attachment(case=case, attachment_id=attachment_id)
+    except NotFound:
         return _not_found(request)
     try:
         return attachment_response(att, inline_allowed=True)

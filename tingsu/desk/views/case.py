@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tingsu.cases.attachments import attachment_response
+from tingsu.cases.permissions import access_attachment
+from tingsu.core.errors import NotFound
 from tingsu.desk.views.common import case_or_404, case_page_context
 
 
@@ -17,8 +19,10 @@ def case_detail(request, number: str):
 @login_required
 @require_GET
 def attachment_download(request, number: str, pk: int):
-    case = case_or_404(request.user, number)  # the scope check comes before the file
-    attachment = get_object_or_404(case.attachments, pk=pk)
+    try:  # the scope check comes before the file
+        attachment = access_attachment(user=request.user, number=number, attachment_id=pk)
+    except NotFound:
+        raise Http404 from None
     try:
         return attachment_response(attachment, inline_allowed=False)
     except FileNotFoundError:
