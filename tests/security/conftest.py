@@ -1,10 +1,12 @@
 """Fixtures for the security suite: every test drives the running app (Django's test client
 through the full middleware stack, or a real local peer) and asserts the safe outcome."""
 
+from email import message_from_bytes, policy
+
 import pytest
 
 from tingsu.api.tests.conftest import ApiClient, anonymous, api_as, assert_error, make_key  # noqa: F401
-from tingsu.channels.tests.conftest import smtp_peer, smtp_settings  # noqa: F401
+from tingsu.channels.tests.conftest import free_port
 
 EMAIL_TOKEN = "security-suite-email-token"
 
@@ -35,3 +37,66 @@ def staff_client(client):
         return client
 
     return login
+
+
+class Mailbox:
+    """What a real SMTP peer (aiosmtpd) received: parsed messages and envelope recipients."""
+
+    def __init__(self):
+        self.messages = []
+        self.raw = []
+        self.recipients = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.content)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def mailbox(settings):
+    """Django's SMTP backend pointed at an aiosmtpd server on 127.0.0.1; yields its Mailbox."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.DEFAULT_FROM_EMAIL = "tingsu@tingsu.test"
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def deliver_outbox() -> None:
+    """Run every pending outbox message now, as the worker would."""
+    from tingsu.channels.models import OutboxMessage, OutboxStatus
+    from tingsu.channels.outbox import outbox_deliver
+
+    pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("pk")
+    for pk in pending.values_list("pk", flat=True):
+        outbox_deliver(pk)
+
+
+def portal_complaint(**fields) -> dict:
+    """A valid portal form submission, with fields overridden."""
+    import uuid
+
+    data = {
+        "name": "王芳",
+        "phone": "",
+        "email": "wf@example.com",
+        "category": "",
+        "subject": "杯子碎了",
+        "description": "今天收到快递，杯子碎成两半，要求退款。",
+        "order_number": "",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    data.update(fields)
+    return data
