@@ -1,8 +1,10 @@
 """Bulk synthetic cases for benchmarks.
 
-Unlike the demo, this bypasses the case services on purpose: rows go in with
-bulk_create, a batch per transaction, with one CREATED timeline event per case and case
-numbers reserved a block at a time. Use it to fill a database, never for real data.
+Unlike the demo, this bypasses the case services on purpose: rows go in with one
+executemany per table and batch, a batch per transaction, with case numbers reserved a
+block per day. Each case gets a plausible history for its status (3 to 8 timeline
+events) and its SLA timers, so pages and queries see what a real year of complaints
+looks like. Use it to fill a database, never for real data.
 """
 
 import random
@@ -11,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -34,7 +37,8 @@ from tingsu.cases.models import (
     new_access_salt,
 )
 from tingsu.customers.models import Customer, Tier
-from tingsu.demo import texts
+from tingsu.demo import seeding_texts, texts
+from tingsu.sla.models import SlaPolicy, SlaTimer, TimerKind
 
 SEED_STATUSES = {
     Status.NEW: 8,
@@ -49,7 +53,16 @@ SEED_STATUSES = {
 }
 SEVERITIES = list(Severity)
 CASES_PER_CUSTOMER = 3
-TEXT_POOL = 600
+# Share of cases filed by a customer of an earlier batch: repeat complainants across months.
+RETURNING_SHARE = 0.15
+TEXT_POOL = 2000
+# Planted in about 1% of descriptions, so a search benchmark has a known hit rate.
+SEARCH_MARKER = "翡翠手镯"
+SEARCH_SHARE = 0.01
+MIN_EVENTS, MAX_EVENTS = 3, 8
+# Rough wall-clock length of the SLA units, for seeded deadlines only (the real clock
+# uses the business calendar).
+UNIT_HOURS = {"working_hours": 3.0, "working_days": 34.0, "calendar_days": 24.0}
 
 
 def reserve_case_numbers(count: int, *, day: date | None = None) -> list[str]:
@@ -75,6 +88,8 @@ def reserve_case_numbers(count: int, *, day: date | None = None) -> list[str]:
 class SeedResult:
     cases: int
     customers: int
+    events: int
+    timers: int
     seconds: float
 
     @property
@@ -87,8 +102,10 @@ class _Config:
     categories: list[Category]
     departments: list[Department]
     staff: dict[int, list[int]]  # department id -> user ids
+    labels: dict[int, str]  # user id -> label, as the assign service writes it
     resolution_codes: list[int]
     root_causes: list[int]
+    policies: dict[str, SlaPolicy]  # severity -> the policy that applies
 
 
 def _config() -> _Config:
@@ -108,21 +125,35 @@ def _config() -> _Config:
             )
         ]
     staff: dict[int, list[int]] = defaultdict(list)
-    for user_id, dept_id in User.objects.filter(
+    labels: dict[int, str] = {}
+    for user in User.objects.filter(
         is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR], department__isnull=False
-    ).values_list("id", "department_id"):
-        staff[dept_id].append(user_id)
+    ):
+        staff[user.department_id].append(user.pk)
+        labels[user.pk] = user.label
+    policies: dict[str, SlaPolicy] = {}
+    # Highest `order` first, so the most specific policy per severity wins the overwrite.
+    for policy in SlaPolicy.objects.filter(
+        is_active=True, category__isnull=True, channel="", customer_tier=""
+    ).order_by("-order"):
+        for severity in [policy.severity] if policy.severity else Severity.values:
+            policies[severity] = policy
     return _Config(
         categories=categories,
         departments=departments,
         staff=dict(staff),
+        labels=labels,
         resolution_codes=list(ResolutionCode.objects.values_list("id", flat=True)),
         root_causes=list(RootCause.objects.values_list("id", flat=True)),
+        policies=policies,
     )
 
 
 def _text_pool(rng: random.Random) -> dict[str, list[tuple[str, str, str]]]:
-    """Per topic, (subject, description, order number) triples to draw from."""
+    """Per topic, (subject, description, order number) triples to draw from.
+
+    Descriptions are a topic template plus one to three context sentences, 80 to 250
+    characters, the length of a typical written complaint."""
     pool: dict[str, list[tuple[str, str, str]]] = {}
     for code, topic in texts.TOPICS.items():
         items = []
@@ -140,13 +171,11 @@ def _text_pool(rng: random.Random) -> dict[str, list[tuple[str, str, str]]]:
                 "amount": str(rng.choice((59, 129, 259, 599, 1299))),
                 "days": str(rng.randint(3, 9)),
             }
-            items.append(
-                (
-                    rng.choice(topic.subjects).format(**ctx),
-                    rng.choice(topic.descriptions).format(**ctx),
-                    order,
-                )
-            )
+            extra = rng.sample(seeding_texts.CONTEXT, rng.randint(1, 3))
+            if rng.random() < 0.08:
+                extra.append(rng.choice(texts.ESCALATIONS))
+            description = rng.choice(topic.descriptions).format(**ctx) + "".join(extra)
+            items.append((rng.choice(topic.subjects).format(**ctx), description, order))
         pool[code] = items
     return pool
 
@@ -155,7 +184,7 @@ def seed_cases(
     *,
     count: int,
     batch: int = 5000,
-    days: int = 90,
+    days: int = 365,
     seed: int | None = 1,
     progress: Callable[[int], None] | None = None,
 ) -> SeedResult:
@@ -174,66 +203,133 @@ def seed_cases(
     conn = connections[DEFAULT_DB_ALIAS]
     adapt = conn.ops.adapt_datetimefield_value
     empty_json = _json(conn, Case, "custom_fields", {})
+    empty_list = _json(conn, SlaTimer, "warned_levels", [])
     data_field = CaseEvent._meta.get_field("data")
     all_created = sorted(now - timedelta(seconds=rng.uniform(60, span)) for _ in range(count))
     # Numbers are reserved up front, a block per day; a failed run leaves a gap, as a
     # failed case_create does.
     with transaction.atomic():
         all_numbers = _numbers_for(all_created)
-    done = customers_made = 0
+    done = customers_made = events_made = timers_made = 0
+    earlier_customers: list[int] = []
     while done < count:
         size = min(batch, count - done)
         created = all_created[done : done + size]
         numbers = all_numbers[done : done + size]
         with transaction.atomic():
-            customer_ids = _bulk_customers(
-                conn, rng, max(1, size // CASES_PER_CUSTOMER), created[0]
-            )
+            customer_ids = _bulk_customers(rng, max(1, size // CASES_PER_CUSTOMER))
             customers_made += len(customer_ids)
-            rows, events = [], []
+            rows, histories, timer_specs = [], {}, {}
             for at, number in zip(created, numbers, strict=True):
                 category = rng.choice(config.categories)
                 topic = category.code if category.code in pool else rng.choice(topics)
                 subject, description, order = rng.choice(pool[topic])
+                if rng.random() < SEARCH_SHARE:
+                    description += rng.choice(seeding_texts.MARKER_SENTENCES).format(
+                        marker=SEARCH_MARKER
+                    )
                 channel = rng.choice(channels)
                 status = rng.choices(statuses, weights=status_weights)[0]
-                row = _case_row(rng, config, now=now, at=at, category=category, status=status)
+                if earlier_customers and rng.random() < RETURNING_SHARE:
+                    customer_id = rng.choice(earlier_customers)
+                else:
+                    customer_id = rng.choice(customer_ids)
+                case = _case_fields(rng, config, now=now, at=at, category=category, status=status)
+                history = _history(rng, config, case, now=now, at=at, description=description)
+                last_change = max(e[4] for e in history)
                 rows.append(
                     (
                         number,
                         channel,
                         subject,
                         description,
-                        rng.choice(customer_ids),
+                        customer_id,
                         category.pk,
-                        *row[:5],
+                        case["severity"],
+                        case["priority"],
+                        case["status"],
+                        case["assignee"],
+                        case["department"],
                         empty_json,
                         order,
-                        *row[5:8],
-                        *(adapt(t) if t else None for t in row[8:]),
+                        case["resolution_code"],
+                        case["root_cause"],
+                        case["summary"],
+                        *(
+                            adapt(case[k]) if case[k] else None
+                            for k in ("first_response", "resolved", "closed", "auto_close")
+                        ),
                         0,
                         new_access_salt(),
                         adapt(at),
-                        adapt(max(t for t in (at, *row[8:]) if t)),
+                        adapt(last_change),
                     )
                 )
-                data = data_field.get_db_prep_save({"channel": channel, "subject": subject}, conn)
-                events.append((number, description, data, adapt(at)))
+                history[0][5] = {"channel": channel, "subject": subject}
+                histories[number] = history
+                timer_specs[number] = _timers(config, case, now=now, at=at, paused=last_change)
+            earlier_customers.extend(customer_ids)
             _insert(conn, Case, CASE_COLUMNS, rows)
             ids = _ids(Case, "number", numbers)
-            _insert(
-                conn,
-                CaseEvent,
-                EVENT_COLUMNS,
-                [
-                    (ids[number], EventKind.CREATED.value, AuthorType.CUSTOMER.value, True, *rest)
-                    for number, *rest in events
-                ],
-            )
+            events = [
+                (
+                    ids[number],
+                    kind,
+                    author_type,
+                    author,
+                    public,
+                    body,
+                    data_field.get_db_prep_save(data, conn),
+                    adapt(when),
+                )
+                for number, history in histories.items()
+                for kind, author_type, author, public, when, data, body in history
+            ]
+            _insert(conn, CaseEvent, EVENT_COLUMNS, events)
+            timers = [
+                (
+                    ids[number],
+                    *row[:2],
+                    *(adapt(t) if t else None for t in row[2:8]),
+                    *row[8:],
+                    empty_list,
+                )
+                for number, rows_ in timer_specs.items()
+                for row in rows_
+            ]
+            _insert(conn, SlaTimer, TIMER_COLUMNS, timers)
+            events_made += len(events)
+            timers_made += len(timers)
         done += size
         if progress:
             progress(done)
-    return SeedResult(cases=count, customers=customers_made, seconds=time.perf_counter() - started)
+    return SeedResult(
+        cases=count,
+        customers=customers_made,
+        events=events_made,
+        timers=timers_made,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def database_size() -> int:
+    """Bytes the default database takes on disk (SQLite: the file with its WAL)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0]
+    if conn.vendor == "sqlite":
+        name = Path(str(conn.settings_dict["NAME"]))
+        if name.is_file():
+            files = [name, *(name.with_name(name.name + s) for s in ("-wal", "-shm"))]
+            return sum(f.stat().st_size for f in files if f.exists())
+        with conn.cursor() as cursor:  # an in-memory database
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA page_size")
+            return pages * cursor.fetchone()[0]
+    return 0
 
 
 # Cases and events go in with executemany on prepared rows: Django's bulk_create spends
@@ -245,12 +341,12 @@ CASE_COLUMNS = (
     "resolved_at", "closed_at", "auto_close_at", "reopen_count", "access_salt",
     "created_at", "updated_at",
 )  # fmt: skip
-EVENT_COLUMNS = ("case", "kind", "author_type", "is_public", "body", "data", "created_at")
-
-
-CUSTOMER_COLUMNS = (
-    "name", "phone", "email", "wechat_openid", "customer_number", "tier", "region",
-    "created_at", "updated_at",
+EVENT_COLUMNS = (
+    "case", "kind", "author_type", "author", "is_public", "body", "data", "created_at",
+)  # fmt: skip
+TIMER_COLUMNS = (
+    "case", "kind", "policy", "started_at", "due_at", "paused_at", "breached_at",
+    "stopped_at", "next_check_at", "paused_total", "extensions", "unit", "warned_levels",
 )  # fmt: skip
 
 
@@ -259,6 +355,8 @@ def _json(conn, model: type[models.Model], name: str, value):
 
 
 def _insert(conn, model: type[models.Model], names: tuple[str, ...], rows: list[tuple]) -> None:
+    if not rows:
+        return
     quote = conn.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
     marks = ", ".join(["%s"] * len(names))
@@ -288,32 +386,38 @@ def _numbers_for(created: list[datetime]) -> list[str]:
     return [next(reserved[day]) for day in days]
 
 
-def _bulk_customers(conn, rng: random.Random, n: int, since: datetime) -> list[int]:
-    adapt = conn.ops.adapt_datetimefield_value
+def _bulk_customers(rng: random.Random, n: int) -> list[int]:
+    """Customers through the model's bulk_create, not raw rows: each field prepares its own
+    value, so encrypted contact fields and their blind indexes are what the app writes."""
     start = Customer.objects.count()
-    rows = []
+    customers = []
     for i in range(start + 1, start + n + 1):
         roll = rng.random()
-        tier = Tier.VIP if roll < 0.02 else Tier.GOLD if roll < 0.1 else Tier.STANDARD
-        at = adapt(since - timedelta(days=rng.randint(0, 365)))
-        rows.append(
-            (
-                rng.choice(texts.SURNAMES) + rng.choice(texts.GIVEN_NAMES),
-                f"1{rng.choice('35789')}{i:09d}"[:11],
-                f"seed{i}@example.com",
-                "",
-                f"S{i:08d}",
-                tier.value,
-                rng.choice(texts.CITIES),
-                at,
-                at,
+        tier = (
+            Tier.VIP
+            if roll < 0.02
+            else Tier.GOLD
+            if roll < 0.1
+            else Tier.SILVER
+            if roll < 0.25
+            else Tier.STANDARD
+        )
+        customers.append(
+            Customer(
+                name=rng.choice(texts.SURNAMES) + rng.choice(texts.GIVEN_NAMES),
+                # Canonical E.164, as phone_normalise stores it.
+                phone=f"+861{rng.choice('35789')}{i:09d}",
+                email=f"seed{i}@example.com",
+                customer_number=f"S{i:08d}",
+                tier=tier.value,
+                region=rng.choice(texts.CITIES),
             )
         )
-    _insert(conn, Customer, CUSTOMER_COLUMNS, rows)
-    return list(_ids(Customer, "customer_number", [row[4] for row in rows]).values())
+    Customer.objects.bulk_create(customers, batch_size=500)
+    return list(_ids(Customer, "customer_number", [c.customer_number for c in customers]).values())
 
 
-def _case_row(
+def _case_fields(
     rng: random.Random,
     config: _Config,
     *,
@@ -321,9 +425,8 @@ def _case_row(
     at: datetime,
     category: Category,
     status: Status,
-) -> tuple:
-    """(severity, priority, status, assignee, department, resolution code, root cause,
-    summary, first_response_at, resolved_at, closed_at, auto_close_at) of one case."""
+) -> dict:
+    """The state of one case: who has it, and when it was answered, resolved, closed."""
     dept_id = category.default_department_id or rng.choice(config.departments).pk
     people = config.staff.get(dept_id, [])
     if not people and status in (Status.ASSIGNED, Status.IN_PROGRESS):
@@ -347,23 +450,138 @@ def _case_row(
         auto_close = resolved + timedelta(days=settings.TINGSU["AUTO_CLOSE_AFTER_DAYS"])
         resolution_code_id = rng.choice(config.resolution_codes or [None])
         root_cause_id = rng.choice(config.root_causes or [None])
-        summary = "已按政策处理完毕。"
+        summary = rng.choice(seeding_texts.RESOLUTION_SUMMARIES)
     if status == Status.CLOSED:
         closed = min(now, auto_close)
         auto_close = None
     elif status in (Status.WITHDRAWN, Status.REJECTED):
         closed = after(1, 72, at)
-    return (
-        severity.value,
-        int(priority),
-        status.value,
-        assignee_id,
-        dept_id,
-        resolution_code_id,
-        root_cause_id,
-        summary,
-        first_response,
-        resolved,
-        closed,
-        auto_close,
-    )
+    return {
+        "severity": severity.value,
+        "priority": int(priority),
+        "status": status.value,
+        "assignee": assignee_id,
+        "department": dept_id,
+        "resolution_code": resolution_code_id,
+        "root_cause": root_cause_id,
+        "summary": summary,
+        "first_response": first_response,
+        "resolved": resolved,
+        "closed": closed,
+        "auto_close": auto_close,
+    }
+
+
+def _history(
+    rng: random.Random,
+    config: _Config,
+    case: dict,
+    *,
+    now: datetime,
+    at: datetime,
+    description: str,
+) -> list[list]:
+    """3 to 8 timeline events that lead to the case's status, oldest first.
+
+    Each is [kind, author type, author id, public, at, data, body]."""
+    status, agent = Status(case["status"]), case["assignee"]
+    end = case["closed"] or case["resolved"] or min(now, at + timedelta(days=rng.uniform(1, 10)))
+    first = case["first_response"]
+    staff = AuthorType.STAFF.value
+    customer = AuthorType.CUSTOMER.value
+    opening: list[tuple] = [(EventKind.CREATED, customer, None, True, {}, description)]
+    if agent:
+        label = config.labels.get(agent, "")
+        opening.append(
+            (
+                EventKind.ASSIGNED,
+                AuthorType.SYSTEM.value,
+                None,
+                False,
+                {"from": None, "from_label": "", "to": agent, "to_label": label},
+                "",
+            )
+        )
+        opening.append(_transition(Status.NEW, Status.ASSIGNED, "assign"))
+    closing: list[tuple] = []
+    if first:
+        reply = rng.choice(seeding_texts.STAFF_REPLIES)
+        opening.append((EventKind.MESSAGE, staff, agent, True, {}, reply))
+        opening.append(_transition(Status.ASSIGNED, Status.IN_PROGRESS, "message"))
+    if status == Status.WAITING_CUSTOMER:
+        closing.append((EventKind.MESSAGE, staff, agent, True, {}, seeding_texts.ASK_CUSTOMER))
+        closing.append(_transition(Status.IN_PROGRESS, Status.WAITING_CUSTOMER, "wait"))
+    elif status in (Status.RESOLVED, Status.CLOSED):
+        closing.append(_transition(Status.IN_PROGRESS, Status.RESOLVED, "resolve"))
+        if status == Status.CLOSED:
+            closing.append(_transition(Status.RESOLVED, Status.CLOSED, "close"))
+    elif status in (Status.WITHDRAWN, Status.REJECTED):
+        reasons = texts.WITHDRAW_REASONS if status == Status.WITHDRAWN else texts.REJECT_REASONS
+        old = Status.IN_PROGRESS if first else Status.ASSIGNED if agent else Status.NEW
+        body = rng.choice(reasons).format(company=texts.COMPANY)
+        closing.append(_transition(old, status, status.value, body=body))
+    fillers = max(0, rng.randint(MIN_EVENTS, MAX_EVENTS) - len(opening) - len(closing))
+    middle: list[tuple] = []
+    for _ in range(fillers):
+        roll = rng.random()
+        if roll < 0.4:
+            middle.append((EventKind.MESSAGE, customer, None, True, {}, _nudge(rng)))
+        elif roll < 0.7 and first:
+            middle.append((EventKind.MESSAGE, staff, agent, True, {}, rng.choice(texts.FOLLOW_UPS)))
+        else:
+            note = rng.choice(seeding_texts.NOTES)
+            middle.append((EventKind.NOTE, staff, agent, False, {}, note))
+    entries = opening + middle + closing
+    times = sorted(rng.uniform(0, 1) for _ in entries[1:])
+    span = (end - at).total_seconds()
+    return [
+        [kind.value, author_type, author, public, when, data, body]
+        for (kind, author_type, author, public, data, body), when in zip(
+            entries, [at] + [at + timedelta(seconds=span * x) for x in times], strict=True
+        )
+    ]
+
+
+def _nudge(rng: random.Random) -> str:
+    return rng.choice(texts.CUSTOMER_NUDGES + seeding_texts.CUSTOMER_ADDITIONS)
+
+
+def _transition(old: Status, new: Status, action: str, *, body: str = "") -> tuple:
+    data = {"from": old.value, "to": new.value, "action": action}
+    return (EventKind.TRANSITION, AuthorType.STAFF.value, None, True, data, body)
+
+
+def _timers(
+    config: _Config, case: dict, *, now: datetime, at: datetime, paused: datetime
+) -> list[tuple]:
+    """First-response and resolution timers, stopped, paused or breached as the case is.
+
+    Each is (kind, policy id, unit, started, due, paused, breached, stopped, next check,
+    paused seconds, extensions) minus the case, in TIMER_COLUMNS order after it."""
+    policy = config.policies.get(case["severity"])
+    if policy is None:
+        return []
+    ended = case["closed"] or case["resolved"]
+    waiting = case["status"] == Status.WAITING_CUSTOMER
+    rows = []
+    for kind, unit, value, stopped in (
+        (
+            TimerKind.FIRST_RESPONSE,
+            policy.first_response_unit,
+            policy.first_response_value,
+            case["first_response"] or ended,
+        ),
+        (TimerKind.RESOLUTION, policy.resolution_unit, policy.resolution_value, ended),
+    ):
+        if not unit or not value:
+            continue
+        due = at + timedelta(hours=UNIT_HOURS.get(unit, 24.0) * value)
+        paused_at = paused if waiting and not stopped else None
+        breached = due if due < (stopped or paused_at or now) else None
+        next_check = None if stopped or paused_at or breached else due
+        rows.append(
+            (kind.value, policy.pk, at, due, paused_at, breached, stopped, next_check, 0.0, 0, unit)
+        )
+    # TIMER_COLUMNS order: kind, policy, started, due, paused, breached, stopped, next check,
+    # paused seconds, extensions, unit (warned_levels is added by the caller).
+    return rows

@@ -25,9 +25,10 @@ def test_it_seeds_exactly_the_requested_cases_with_unique_numbers_and_a_rate(wor
     output = seed("--cases", "500", "--batch", "120")
 
     assert re.search(r"seeded 500 cases in \d+\.\d s \(\d+ cases/s\)", output)
+    assert re.search(r"database size on disk: \d+\.\d MiB", output)
     assert Case.objects.count() == 500
     assert Case.objects.values("number").distinct().count() == 500
-    assert not Case.objects.annotate(n=Count("events")).exclude(n=1).exists()
+    assert not Case.objects.annotate(n=Count("events")).exclude(n__range=(3, 8)).exists()
     assert CaseEvent.objects.filter(kind=EventKind.CREATED).count() == 500
 
 

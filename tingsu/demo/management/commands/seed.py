@@ -1,19 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tingsu.demo.seeding import seed_cases
+from tingsu.demo.seeding import database_size, seed_cases
 
 
 class Command(BaseCommand):
     help = (
         "Insert N synthetic cases for benchmarks with bulk inserts (not through the case "
-        "services), each with its customer and a CREATED timeline event."
+        "services): customers with repeat complaints, every status, 3 to 8 timeline events "
+        "and SLA timers per case, over the last year."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, required=True, help="How many cases.")
         parser.add_argument("--batch", type=int, default=5000, help="Cases per transaction.")
         parser.add_argument(
-            "--days", type=int, default=90, help="Spread creation over this many past days."
+            "--days", type=int, default=365, help="Spread creation over this many past days."
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed.")
 
@@ -30,5 +31,7 @@ class Command(BaseCommand):
             progress=(lambda n: self.stdout.write(f"  {n} cases")) if verbose else None,
         )
         self.stdout.write(
-            f"seeded {result.cases} cases in {result.seconds:.1f} s ({result.rate:.0f} cases/s)"
+            f"seeded {result.cases} cases in {result.seconds:.1f} s ({result.rate:.0f} cases/s): "
+            f"{result.customers} customers, {result.events} events, {result.timers} SLA timers"
         )
+        self.stdout.write(f"database size on disk: {database_size() / 2**20:.1f} MiB")
