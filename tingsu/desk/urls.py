@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tingsu.desk.views import actions, case, export, notifications, phone, queue
+from tingsu.desk.views import actions, case, duty, export, notifications, phone, queue
 
 app_name = "desk"
 urlpatterns = [
@@ -30,4 +30,5 @@ urlpatterns = [
     path("cases/<str:number>/status/<str:action>/", actions.transition, name="transition"),
     *phone.urlpatterns,
     *notifications.urlpatterns,
+    *duty.urlpatterns,
 ]

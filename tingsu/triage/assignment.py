@@ -16,7 +16,7 @@ from tingsu.triage.models import DepartmentRouting, Strategy
 WEIGHT = {Severity.NORMAL: 1, Severity.URGENT: 2, Severity.MAJOR: 3}
 
 
-def _weight_expr():
+def weight_expr():
     return When_(
         *[When(assigned_cases__severity=s, then=Value(w)) for s, w in WEIGHT.items()],
         default=Value(1),
@@ -38,7 +38,7 @@ def candidates(department_id: int) -> list[User]:
         )
         .select_related("triage_profile")
         .annotate(
-            load=Coalesce(Sum(_weight_expr(), filter=open_q), 0),
+            load=Coalesce(Sum(weight_expr(), filter=open_q), 0),
             open_count=Count("assigned_cases", filter=open_q),
         )
         .order_by("pk")
