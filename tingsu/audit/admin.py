@@ -1,13 +1,10 @@
 from django.contrib import admin
 
-from tingsu.audit.models import AuditEntry
+from tingsu.audit.models import AuditAnchor, AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "object_type", "object_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "actor_label"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody, superusers included, adds, edits or deletes audit records here."""
 
     def has_add_permission(self, request):
         return False
@@ -17,3 +14,16 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "created_at", "actor_label", "action", "object_type", "object_id", "ip"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_label"]
+    list_select_related = ["actor"]
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "created_at", "hash"]

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from tingsu.audit.anchors import audit_anchor_write
 from tingsu.audit.chain import entry_hash
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def verify():
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("audit", "verify", stdout=out, stderr=err)
+        with translation.override("en"):
+            call_command("audit", "verify", stdout=out, stderr=err)
     except SystemExit as exc:
         return exc.code, out.getvalue() + err.getvalue()
     return 0, out.getvalue() + err.getvalue()
