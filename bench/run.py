@@ -1,0 +1,178 @@
+"""Tingsu's performance benchmark (issue 6): seed N cases, serve with gunicorn and a task
+worker, drive load from a separate process, print p50/p95 per operation and peak RSS.
+
+    .venv/bin/python bench/run.py --database-url sqlite:///var/bench/tingsu.sqlite3 \
+        --cases 100000
+    .venv/bin/python bench/run.py \
+        --database-url postgres://postgres@127.0.0.1:5432/bench_tingsu --cases 100000
+
+Results go to bench/results/*.json; --markdown appends a table to BENCHMARKS.md.
+"""
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.perf import report, server  # noqa: E402
+from bench.perf.machine import machine_info, versions  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url", default=f"sqlite:///{REPO / 'var' / 'bench' / 'tingsu.sqlite3'}"
+    )
+    parser.add_argument("--cases", type=int, default=100_000, help="seed up to this many")
+    parser.add_argument("--intake-seconds", type=float, default=30)
+    parser.add_argument("--concurrency", type=int, default=8, help="intake concurrency")
+    parser.add_argument("--requests", type=int, default=200, help="samples per read operation")
+    parser.add_argument("--warmup", type=int, default=10, help="unrecorded samples first")
+    # 2 cores: two processes keep both busy (one GIL each), and threads overlap the
+    # database waits; see BENCHMARKS.md for the measured alternatives.
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--settings", default="tingsu.settings", help="DJANGO_SETTINGS_MODULE")
+    parser.add_argument("--markdown", action="store_true", help="append a table to BENCHMARKS.md")
+    return parser.parse_args(argv)
+
+
+def tingsu_env(args: argparse.Namespace) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "DJANGO_SETTINGS_MODULE": args.settings,
+        "TINGSU_DEBUG": "0",
+        "TINGSU_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(REPO),
+        "PYTHONUNBUFFERED": "1",
+    }
+    if args.database_url.startswith("sqlite:///"):
+        Path(args.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def run_json(argv: list[str], env: dict[str, str], stdin: str | None = None) -> dict | list:
+    out = subprocess.run(  # noqa: S603 - our own argv
+        argv, env=env, cwd=REPO, input=stdin, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"failed: {shlex.join(argv)}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def plan_for(info: dict, args: argparse.Namespace) -> dict:
+    cookie = "; ".join(f"{k}={v}" for k, v in info["session_cookie"].items())
+    page = {"Cookie": cookie}
+    statuses = "&".join(f"status={s}" for s in info["open_statuses"])
+    numbers = info["case_numbers"] or []
+    return {
+        "base_url": f"http://127.0.0.1:{args.port}",
+        "requests": args.requests,
+        "warmup": args.warmup,
+        "intake": {
+            "path": "/api/v1/complaints",
+            "body": "tingsu",
+            "seconds": args.intake_seconds,
+            "concurrency": args.concurrency,
+            "headers": {"Authorization": f"Bearer {info['intake_key']}"},
+        },
+        "ops": [
+            {"name": "queue", "samples": [["/desk/"]], "headers": page},
+            {
+                "name": "queue filtered",
+                "samples": [[f"/desk/?tab=department&{statuses}&sort=due"]],
+                "headers": page,
+            },
+            {
+                "name": "case page (8 events)",
+                "samples": [[f"/desk/cases/{n}/"] for n in numbers] or [["/desk/"]],
+                "headers": page,
+            },
+            {
+                "name": f"search ({info['search_hits']} hits)",
+                "samples": [[f"/desk/?q={quote(info['search'])}"]],
+                "headers": page,
+            },
+            {
+                "name": "api list",
+                "samples": [["/api/v1/complaints?limit=25"]],
+                "headers": {"Authorization": f"Bearer {info['read_key']}"},
+            },
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    env = tingsu_env(args)
+    started = time.time()
+    print(f"preparing {args.database_url} with {args.cases} cases ...", flush=True)
+    info = run_json([PYTHON, "bench/perf/prepare_tingsu.py", "--cases", str(args.cases)], env)
+    if info["seeding"]:
+        s = info["seeding"]
+        print(f"seeded {s['cases']} cases in {s['seconds']} s ({s['cases_per_s']} cases/s)")
+    gunicorn = [PYTHON, "-m", "gunicorn", "tingsu.wsgi:application"]
+    gunicorn += ["--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers)]
+    if args.threads > 1:
+        gunicorn += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    gunicorn += ["--log-level", "warning", "--timeout", "120"]
+    worker = [PYTHON, "-m", "django", "db_worker", "--no-reload"]
+    (REPO / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    srv = server.start(
+        web_argv=gunicorn,
+        worker_argvs=[worker],
+        env=env,
+        cwd=REPO,
+        health_url=f"http://127.0.0.1:{args.port}/healthz",
+        log=REPO / "var" / "bench" / "tingsu-server.log",
+    )
+    try:
+        plan = plan_for(info, args)
+        operations = run_json(
+            [PYTHON, "-m", "bench.perf.load"], env, stdin=json.dumps(plan, ensure_ascii=False)
+        )
+        rss = srv.peak_rss_mb()
+    finally:
+        srv.stop()
+    after = run_json([PYTHON, "bench/perf/prepare_tingsu.py", "--count-only"], env)["cases"]
+    result = {
+        "system": "tingsu",
+        "engine": info["engine"],
+        "cases": info["cases"],
+        "case_delta": after - info["cases"],
+        "db_mb": round(info["db_bytes"] / 2**20, 1),
+        "seeding": info["seeding"],
+        "started": started,
+        "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+        "server": {"workers": args.workers, "threads": args.threads, "settings": args.settings},
+        "machine": machine_info(),
+        "versions": versions(PYTHON, modules=("django", "gunicorn"), cwd=REPO),
+        "postgres": info["server_version"],
+        "operations": operations,
+        "rss": rss,
+    }
+    path = report.save(result)
+    print(report.text_table(result))
+    print(f"saved {path.relative_to(REPO)}")
+    if args.markdown:
+        with (REPO / "BENCHMARKS.md").open("a") as f:
+            f.write(report.markdown(result))
+        print("appended to BENCHMARKS.md")
+    return result
+
+
+if __name__ == "__main__":
+    main()
