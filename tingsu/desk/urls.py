@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tingsu.desk.views import actions, case, duty, export, notifications, phone, queue
+from tingsu.desk.views import actions, case, duty, export, notifications, phone, queue, sla
 
 app_name = "desk"
 urlpatterns = [
@@ -31,4 +31,5 @@ urlpatterns = [
     *phone.urlpatterns,
     *notifications.urlpatterns,
     *duty.urlpatterns,
+    *sla.urlpatterns,
 ]

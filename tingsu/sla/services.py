@@ -22,7 +22,13 @@ from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFaile
 
 from . import clock
 from .calendars import calendar_load
-from .models import SlaCasePolicy, SlaExtension, SlaPolicy, SlaTimer, TimerKind
+from .models import (
+    SlaCasePolicy,
+    SlaExtension,
+    SlaPolicy,
+    SlaTimer,
+    TimerKind,
+)
 
 SYSTEM_LABEL = "sla"
 logger = logging.getLogger("tingsu.sla")
@@ -457,12 +463,8 @@ def sla_timer_extend(
     reason; the second needs a supervisor's approval; the customer is told."""
     timer = SlaTimer.objects.select_for_update().select_related("policy", "case").get(pk=timer.pk)
     policy = timer.policy
-    number = timer.extensions + 1
+    number = next_extension_number(timer)
     reason = (reason or "").strip()
-    if timer.stopped_at or number > min(policy.max_extensions, len(policy.extension_days)):
-        raise TingsuError(
-            ErrorCode.INVALID_TRANSITION, _("This deadline cannot be extended any further.")
-        )
     if not reason:
         raise ValidationFailed(
             _("An extension needs a reason."), {"reason": [_("This field is required.")]}
@@ -533,3 +535,18 @@ def sla_timer_extend(
         SlaExtension.objects.filter(pk=ext.pk).update(customer_notified=True)
         ext.customer_notified = True
     return ext
+
+
+def can_approve_extensions(user: User) -> bool:
+    return user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def next_extension_number(timer: SlaTimer) -> int:
+    """The number the next extension would get; raises if there is none left."""
+    policy = timer.policy
+    number = timer.extensions + 1
+    if timer.stopped_at or number > min(policy.max_extensions, len(policy.extension_days)):
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION, _("This deadline cannot be extended any further.")
+        )
+    return number

@@ -76,3 +76,54 @@ def sla_case_timers(case) -> list[dict]:
             left = duration(t.due_at - now)
         rows.append({"timer": t, "state": state, "left": left})
     return rows
+
+
+@register.simple_tag
+def sla_case_actions(case, user) -> dict | None:
+    """What the case page offers on the running resolution clock: extend (with whether a
+    supervisor must approve), pending requests, and pause/resume with the pause reason."""
+    from tingsu.accounts.models import Role
+    from tingsu.cases.models import CaseEvent
+    from tingsu.core.errors import TingsuError
+    from tingsu.sla.models import ExtensionRequestStatus, TimerKind
+    from tingsu.sla.services import can_approve_extensions, next_extension_number
+
+    timer = (
+        SlaTimer.objects.filter(case=case, kind=TimerKind.RESOLUTION, stopped_at__isnull=True)
+        .select_related("policy")
+        .first()
+    )
+    if timer is None:
+        return None
+    try:
+        number = next_extension_number(timer)
+    except TingsuError:
+        number = None
+    pending = list(
+        timer.extension_requests.filter(status=ExtensionRequestStatus.PENDING).select_related(
+            "requested_by"
+        )
+    )
+    decider = (
+        user.is_superuser
+        or user.role == Role.ADMIN
+        or (user.role == Role.SUPERVISOR and user.department_id == case.department_id)
+    )
+    pause_reason = ""
+    if timer.paused_at:
+        last = (
+            CaseEvent.objects.filter(case=case, data__sla__action="paused")
+            .order_by("-id")
+            .values_list("data", flat=True)
+            .first()
+        )
+        pause_reason = ((last or {}).get("sla") or {}).get("reason", "")
+    return {
+        "timer": timer,
+        "next_extension": number if not pending else None,
+        "needs_approval": bool(number and number >= 2 and not can_approve_extensions(user)),
+        "pending": pending,
+        "can_decide": decider,
+        "paused": timer.paused_at is not None,
+        "pause_reason": pause_reason,
+    }

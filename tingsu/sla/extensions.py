@@ -1,0 +1,115 @@
+"""Extension requests (银行保险机构消费投诉处理管理办法): an agent asks, and the second
+extension waits for a supervisor's approval before sla_timer_extend runs."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tingsu.accounts.models import Role, User
+from tingsu.audit.services import audit_record
+from tingsu.cases.models import AuthorType, CaseEvent, EventKind
+from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
+
+from .models import ExtensionRequestStatus, SlaExtension, SlaExtensionRequest, SlaTimer
+from .services import next_extension_number, can_approve_extensions, sla_timer_extend
+
+
+@transaction.atomic
+def sla_extension_request(
+    *, timer: SlaTimer, user: User, reason: str
+) -> SlaExtension | SlaExtensionRequest:
+    """A person asks for more time. The first extension is granted at once; a later one is
+    granted at once for a supervisor, and otherwise waits for a supervisor's approval."""
+    from tingsu.cases.permissions import check_staff_can_act
+
+    check_staff_can_act(user)
+    timer = SlaTimer.objects.select_for_update().select_related("policy", "case").get(pk=timer.pk)
+    number = next_extension_number(timer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("An extension needs a reason."), {"reason": [_("This field is required.")]}
+        )
+    if number == 1:
+        return sla_timer_extend(timer=timer, user=user, reason=reason)
+    if can_approve_extensions(user):
+        return sla_timer_extend(timer=timer, user=user, reason=reason, approved_by=user)
+    if timer.extension_requests.filter(status=ExtensionRequestStatus.PENDING).exists():
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION, _("An extension request is already waiting.")
+        )
+    request = SlaExtensionRequest.objects.create(
+        timer=timer, number=number, reason=reason, requested_by=user
+    )
+    case = timer.case
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        author_type=AuthorType.STAFF,
+        author=user,
+        is_public=False,
+        body=_("Extension %(n)d requested, waiting for a supervisor: %(reason)s")
+        % {"n": number, "reason": reason},
+        data={"sla": {"action": "extension_requested", "number": number}},
+    )
+    audit_record(
+        actor=user,
+        action="sla.extension_request",
+        obj=case,
+        changes={"number": case.number, "extension": number, "reason": reason},
+        actor_label=user.get_username(),
+    )
+    return request
+
+
+@transaction.atomic
+def sla_extension_decide(
+    *, request: SlaExtensionRequest, user: User, approve: bool
+) -> SlaExtensionRequest:
+    """A supervisor (of the case's department) or an admin approves or rejects a request."""
+    from tingsu.cases.permissions import check_staff_can_act
+
+    check_staff_can_act(user)
+    request = (
+        SlaExtensionRequest.objects.select_for_update()
+        .select_related("timer__case", "requested_by")
+        .get(pk=request.pk)
+    )
+    case = request.timer.case
+    admin = user.is_superuser or user.role == Role.ADMIN
+    own_department = user.role == Role.SUPERVISOR and user.department_id == case.department_id
+    if not (admin or own_department):
+        raise TingsuError(
+            ErrorCode.PERMISSION_DENIED,
+            _("Only a supervisor of the case's department can decide on an extension."),
+        )
+    if request.status != ExtensionRequestStatus.PENDING:
+        raise TingsuError(ErrorCode.INVALID_TRANSITION, _("This request was already decided."))
+    if approve:
+        sla_timer_extend(
+            timer=request.timer,
+            user=request.requested_by,
+            reason=request.reason,
+            approved_by=user,
+        )
+    else:
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.NOTE,
+            author_type=AuthorType.STAFF,
+            author=user,
+            is_public=False,
+            body=_("Extension %(n)d rejected.") % {"n": request.number},
+            data={"sla": {"action": "extension_rejected", "number": request.number}},
+        )
+        audit_record(
+            actor=user,
+            action="sla.extension_reject",
+            obj=case,
+            changes={"number": case.number, "extension": request.number},
+            actor_label=user.get_username(),
+        )
+    request.status = ExtensionRequestStatus.APPROVED if approve else ExtensionRequestStatus.REJECTED
+    request.decided_by, request.decided_at = user, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    return request
