@@ -11,7 +11,7 @@ from tingsu.cases.models import AuthorType, CaseEvent, EventKind
 from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
 
 from .models import ExtensionRequestStatus, SlaExtension, SlaExtensionRequest, SlaTimer
-from .services import next_extension_number, can_approve_extensions, sla_timer_extend
+from .services import can_approve_extensions, next_extension_number, sla_timer_extend
 
 
 @transaction.atomic
