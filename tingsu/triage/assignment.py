@@ -1,4 +1,5 @@
-"""Pick an agent inside a department: round robin, least loaded, or by skills.
+"""Pick an agent inside a department: round robin, least loaded, or by skills (the case's
+category, then the language it is written in: see language.py).
 
 Only active agents of the department with a routing profile that is on duty, whose open
 load (severity weighted: normal 1, urgent 2, major 3) is below their capacity, are
@@ -11,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from tingsu.accounts.models import Role, User
 from tingsu.cases.models import OPEN_STATUSES, Case, Severity
+from tingsu.triage.language import detect_language, speaks
 from tingsu.triage.models import DepartmentRouting, Strategy
 
 WEIGHT = {Severity.NORMAL: 1, Severity.URGENT: 2, Severity.MAJOR: 3}
@@ -51,8 +53,10 @@ def _least_loaded(users: list[User]) -> User | None:
 
 
 def _skilled(users: list[User], case: Case) -> list[User]:
+    """Agents with the case's category (or its parent) as a skill; every candidate when
+    the case has no category. Among them, those who speak the case's language first."""
     if case.category_id is None:
-        return []
+        return _speaking(users, case)
     wanted = {case.category_id}
     if case.category.parent_id:
         wanted.add(case.category.parent_id)
@@ -61,7 +65,13 @@ def _skilled(users: list[User], case: Case) -> list[User]:
             pk__in=[u.pk for u in users], triage_profile__skills__in=wanted
         ).values_list("pk", flat=True)
     )
-    return [u for u in users if u.pk in skilled]
+    return _speaking([u for u in users if u.pk in skilled], case)
+
+
+def _speaking(users: list[User], case: Case) -> list[User]:
+    language = detect_language(f"{case.subject}\n{case.description}")
+    fluent = [u for u in users if speaks(u.triage_profile.languages, language)]
+    return fluent or users
 
 
 def pick_assignee(case: Case, routing: DepartmentRouting) -> User | None:
