@@ -5,6 +5,7 @@ from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 
 from tingsu.api.errors import register_error_handlers
+from tingsu.api.parser import StrictParser
 from tingsu.cases.api import router as cases_router
 from tingsu.portal.api import router as portal_router
 
@@ -26,6 +27,7 @@ class SwaggerWithCsrf(Swagger):
 
 api = NinjaAPI(
     docs=SwaggerWithCsrf(),
+    parser=StrictParser(),
     title="Tingsu API",
     version="1",
     urls_namespace="api",

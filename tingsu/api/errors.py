@@ -3,11 +3,18 @@
 import logging
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tingsu.api.parser import DuplicateKeyError
 from tingsu.core.errors import ErrorCode, TingsuError
 
 logger = logging.getLogger(__name__)
@@ -92,7 +99,23 @@ def register_error_handlers(api: NinjaAPI) -> None:
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = STATUS_CODES.get(exc.status_code, "error")
+        if isinstance(exc.__cause__, DuplicateKeyError):
+            key = exc.__cause__.key
+            message = _("The JSON key “%(name)s” appears more than once.") % {"name": key}
+            return error_response(api, request, 400, code, message, {"key": key})
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            return error_response(api, request, 400, code, _("The body is not valid JSON."))
         return error_response(api, request, exc.status_code, code, exc.message)
+
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django's request limits (DATA_UPLOAD_MAX_NUMBER_FIELDS, _MEMORY_SIZE, ...).
+        if isinstance(exc, RequestDataTooBig):
+            message = _("The request body is too large.")
+        elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+            message = _("The request has too many fields or files.")
+        else:
+            message = _("The request was refused.")
+        return error_response(api, request, 400, "bad_request", message)
 
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(api, request, 404, str(ErrorCode.NOT_FOUND), _("Not found."))
@@ -107,6 +130,7 @@ def register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(AuthenticationError, on_authentication_error)
     api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(SuspiciousOperation, on_suspicious)
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(Exception, on_unexpected)
 
