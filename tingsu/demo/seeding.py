@@ -7,12 +7,13 @@ events) and its SLA timers, so pages and queries see what a real year of complai
 looks like. Use it to fill a database, never for real data.
 """
 
+import json
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -201,10 +202,9 @@ def seed_cases(
     now = timezone.now()
     span = timedelta(days=days).total_seconds()
     conn = connections[DEFAULT_DB_ALIAS]
-    adapt = conn.ops.adapt_datetimefield_value
+    adapt, dump = _adapters(conn)
     empty_json = _json(conn, Case, "custom_fields", {})
     empty_list = _json(conn, SlaTimer, "warned_levels", [])
-    data_field = CaseEvent._meta.get_field("data")
     all_created = sorted(now - timedelta(seconds=rng.uniform(60, span)) for _ in range(count))
     # Numbers are reserved up front, a block per day; a failed run leaves a gap, as a
     # failed case_create does.
@@ -279,7 +279,7 @@ def seed_cases(
                     author,
                     public,
                     body,
-                    data_field.get_db_prep_save(data, conn),
+                    dump(data),
                     adapt(when),
                 )
                 for number, history in histories.items()
@@ -348,6 +348,16 @@ TIMER_COLUMNS = (
     "case", "kind", "policy", "started_at", "due_at", "paused_at", "breached_at",
     "stopped_at", "next_check_at", "paused_total", "extensions", "unit", "warned_levels",
 )  # fmt: skip
+
+
+def _adapters(conn) -> tuple[Callable[[datetime], object], Callable[[dict], object]]:
+    """Datetime and JSON adapters for raw rows. On SQLite, the strings Django itself writes
+    (naive UTC, json.dumps), made directly: Django's per-value adapters took a third of the
+    seeding time. Elsewhere, Django's own."""
+    if conn.vendor == "sqlite":
+        return (lambda at: str(at.astimezone(UTC).replace(tzinfo=None))), json.dumps
+    data_field = CaseEvent._meta.get_field("data")
+    return conn.ops.adapt_datetimefield_value, lambda v: data_field.get_db_prep_save(v, conn)
 
 
 def _json(conn, model: type[models.Model], name: str, value):
