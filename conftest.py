@@ -22,6 +22,13 @@ def _default_language(settings):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_not_enforced(settings):
+    # Admin and compliance logins need TOTP in production; tests that are about it
+    # (tingsu/accounts/tests/test_two_factor.py) switch it back on.
+    settings.TINGSU_TWO_FACTOR_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttles (portal look-ups) count in the cache: each test starts with none.
     from django.core.cache import cache

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     # The API docs page serves Swagger UI from ninja's own static files, not a CDN.
@@ -64,9 +67,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tingsu.accounts.middleware.IdleTimeoutMiddleware",
+    "tingsu.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tingsu.urls"
@@ -107,9 +116,34 @@ LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:queue"
 LOGOUT_REDIRECT_URL = "desk:login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Access and accounts (README "Security"). Failed logins lock out a username from an
+# address (django-axes); the check runs in the first backend, the password in the second.
+AUTHENTICATION_BACKENDS = [
+    "tingsu.accounts.backends.LoginAttemptBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TINGSU_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TINGSU_LOGIN_COOLOFF_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "tingsu.accounts.views.locked_out"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TINGSU_TRUSTED_PROXIES", "0")) or None
+# Admin, compliance and superusers must pass TOTP two-factor before any staff page;
+# others may enrol. Tests switch enforcement off unless they test it (conftest.py).
+TINGSU_TWO_FACTOR_REQUIRED = env_bool("TINGSU_TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("TINGSU_OTP_ISSUER", "Tingsu")
+# A session ends after this long without a request (refreshed at most once a minute).
+TINGSU_SESSION_IDLE_MINUTES = int(os.environ.get("TINGSU_SESSION_IDLE_MINUTES", "480"))
+SESSION_COOKIE_AGE = TINGSU_SESSION_IDLE_MINUTES * 60
 
 LANGUAGE_CODE = os.environ.get("TINGSU_LANGUAGE", "zh-hans")
 TINGSU_LANGUAGE_FROM_BROWSER = env_bool("TINGSU_LANGUAGE_FROM_BROWSER", False)
@@ -144,10 +178,32 @@ TASKS = {
     }
 }
 
+# Security headers (README "Security"). HTTPS-only cookies and HSTS when the operator
+# says the site is served over HTTPS (tingsu.settings_production turns them on).
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("TINGSU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("TINGSU_HSTS_SECONDS", "0"))
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere: behaviour lives in static/tingsu/tingsu.js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", unknown_endpoint),
     path("portal/", include("tingsu.portal.urls")),
+    path("desk/account/", include("tingsu.accounts.urls")),
     path("desk/", include("tingsu.desk.urls")),
     path("desk/triage/", include("tingsu.triage.learning.urls")),
     path("desk/audit/", include("tingsu.audit.urls")),

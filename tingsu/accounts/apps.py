@@ -6,3 +6,15 @@ class AccountsConfig(AppConfig):
     name = "tingsu.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from tingsu.accounts.middleware import session_started
+
+        # Django's login hook is the one place every login path (desk, admin) passes.
+        user_logged_in.connect(
+            lambda sender, request, user, **kw: session_started(request, user),
+            dispatch_uid="tingsu_session_started",
+            weak=False,
+        )

@@ -25,3 +25,9 @@ def api_key_authenticate(*, raw: str) -> ApiKey | None:
 def department_supervisors(*, department_id: int) -> QuerySet[User]:
     """The active supervisors of a department: who hears about transfers, bounces, breaches."""
     return User.objects.filter(department_id=department_id, role=Role.SUPERVISOR, is_active=True)
+
+
+def user_has_confirmed_device(*, user: User) -> bool:
+    from django_otp import devices_for_user
+
+    return any(True for _ in devices_for_user(user, confirmed=True))
