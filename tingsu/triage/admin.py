@@ -80,5 +80,5 @@ class AgentProfileAdmin(admin.ModelAdmin):
 
 @admin.register(CaseRisk)
 class CaseRiskAdmin(admin.ModelAdmin):
-    list_display = ("case", "score", "updated_at")
+    list_display = ("case", "__str__", "score", "updated_at")
     readonly_fields = ("case", "reasons", "score")

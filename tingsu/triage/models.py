@@ -56,7 +56,13 @@ class CaseRisk(models.Model):
         verbose_name_plural = _("case risks")
 
     def __str__(self) -> str:
-        return " + ".join(self.reasons)
+        return " + ".join(self.labels())
+
+    def labels(self) -> list[str]:
+        """The reasons in the active language (they are stored as codes)."""
+        from tingsu.triage.reasons import reason_labels
+
+        return reason_labels(self.reasons)
 
 
 class RoutingRule(models.Model):

@@ -9,14 +9,15 @@ intake set; it never lowers it.
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tingsu.cases.models import Case, Priority, Severity
 from tingsu.customers.models import Tier
 from tingsu.triage.models import EscalationWordList
+from tingsu.triage.reasons import NEGATIVE_SENTIMENT, REPEAT, VIP, WAITED, WORDS, reason_key
 from tingsu.triage.sentiment import sentiment_score
 
 SEVERITY_RANK = {Severity.NORMAL: 0, Severity.URGENT: 1, Severity.MAJOR: 2}
@@ -33,11 +34,14 @@ def conf(name: str):
     return getattr(settings, "TINGSU_TRIAGE", {}).get(name, DEFAULTS[name])
 
 
+Reason = dict[str, Any]
+
+
 @dataclass
 class RiskAssessment:
     severity: str
     priority: int
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     score: int = 0
 
 
@@ -46,20 +50,23 @@ def _raise_severity(current: str, to: str) -> str:
 
 
 def risk_assess(
-    case: Case, *, waiting: bool = False, text: str | None = None, known: Collection[str] = ()
+    case: Case, *, waiting: bool = False, text: str | None = None, known: Collection[Reason] = ()
 ) -> RiskAssessment:
     """Assess a case from its current severity and priority.
 
-    `waiting` adds the waited-time signal (the customer wrote again on an open case).
-    Signals whose reason is in `known` (already applied to this case) are skipped, so a
+    Reasons are language-neutral codes with parameters (see reasons.py), translated when
+    shown. `waiting` adds the waited-time signal (the customer wrote again on an open
+    case). Signals already in `known` (applied to this case before) are skipped, so a
     signal raises a case once.
     """
     severity, boost, reasons = case.severity, 0, []
+    seen = {reason_key(r) for r in known}
 
-    def signal(reason: str, levels: int, to: str = "") -> None:
+    def signal(reason: Reason, levels: int, to: str = "") -> None:
         nonlocal severity, boost
-        if reason in known or reason in reasons:
+        if reason_key(reason) in seen:
             return
+        seen.add(reason_key(reason))
         reasons.append(reason)
         boost += levels
         if to:
@@ -69,11 +76,12 @@ def risk_assess(
     lowered = text.lower()
     for wl in EscalationWordList.objects.filter(is_active=True):
         if any(w.lower() in lowered for w in wl.word_list()):
-            signal(wl.reason or wl.name, wl.priority_boost, wl.raises_severity_to)
+            reason = {"code": WORDS, "list": wl.code, "text": wl.reason or wl.name}
+            signal(reason, wl.priority_boost, wl.raises_severity_to)
     if sentiment_score(text) <= conf("NEGATIVE_SENTIMENT_AT"):
-        signal(_("Negative sentiment"), 1)
+        signal({"code": NEGATIVE_SENTIMENT}, 1)
     if case.customer.tier == Tier.VIP:
-        signal(_("VIP"), 1)
+        signal({"code": VIP}, 1)
     since = timezone.now() - timedelta(days=conf("REPEAT_DAYS"))
     repeat = (
         Case.objects.filter(customer_id=case.customer_id, created_at__gte=since)
@@ -81,13 +89,12 @@ def risk_assess(
         .exists()
     )
     if repeat:
-        signal(_("Repeat complaint"), 1)
+        signal({"code": REPEAT}, 1)
     if waiting:
         hours = (timezone.now() - case.created_at).total_seconds() / 3600
         if hours >= conf("WAITED_LONG_HOURS"):
-            n = conf("WAITED_LONG_HOURS")
-            signal(_("Waited over %(n)d hours") % {"n": n}, 2, Severity.URGENT)
+            signal({"code": WAITED, "hours": conf("WAITED_LONG_HOURS")}, 2, Severity.URGENT)
         elif hours >= conf("WAITED_HOURS"):
-            signal(_("Waited over %(n)d hours") % {"n": conf("WAITED_HOURS")}, 1)
+            signal({"code": WAITED, "hours": conf("WAITED_HOURS")}, 1)
     priority = max(Priority.P1, int(case.priority) - boost)
     return RiskAssessment(severity=severity, priority=priority, reasons=reasons, score=boost)
