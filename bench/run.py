@@ -97,12 +97,12 @@ def plan_for(info: dict, args: argparse.Namespace) -> dict:
                 "headers": page,
             },
             {
-                "name": "case page (8 events)",
+                "name": "case page",
                 "samples": [[f"/desk/cases/{n}/"] for n in numbers] or [["/desk/"]],
                 "headers": page,
             },
             {
-                "name": f"search ({info['search_hits']} hits)",
+                "name": "search",
                 "samples": [[f"/desk/?q={quote(info['search'])}"]],
                 "headers": page,
             },
@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> dict:
         "cases": info["cases"],
         "case_delta": after - info["cases"],
         "db_mb": round(info["db_bytes"] / 2**20, 1),
+        "search_hits": info["search_hits"],
         "seeding": info["seeding"],
         "started": started,
         "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),

@@ -25,9 +25,10 @@ def rows(result: dict) -> list[tuple[str, str, str, str]]:
                 (f"intake ({op['per_second']}/s)", fmt(op["p50_ms"]), fmt(op["p95_ms"]), note)
             )
         else:
-            note = f"{op['samples']} samples" + (
-                f", failed {op['failed']} {op['statuses']}" if op["failed"] else ""
-            )
+            note = f"{op['samples']} samples"
+            if op["name"] == "search":
+                note += f", {result.get('search_hits')} matching cases"
+            note += f", failed {op['failed']} {op['statuses']}" if op["failed"] else ""
             out.append((op["name"], fmt(op["p50_ms"]), fmt(op["p95_ms"]), note))
     rss = result.get("rss", {})
     out.append(("web worker peak RSS", fmt(rss.get("web_worker_peak_rss_mb"), " MB"), "", ""))

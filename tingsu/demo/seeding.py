@@ -58,7 +58,7 @@ CASES_PER_CUSTOMER = 3
 RETURNING_SHARE = 0.15
 TEXT_POOL = 2000
 # Planted in about 1% of descriptions, so a search benchmark has a known hit rate.
-SEARCH_MARKER = "翡翠手镯"
+SEARCH_MARKER = seeding_texts.SEARCH_MARKER
 SEARCH_SHARE = 0.01
 MIN_EVENTS, MAX_EVENTS = 3, 8
 # Rough wall-clock length of the SLA units, for seeded deadlines only (the real clock

@@ -1,6 +1,10 @@
 """Extra phrases for `tingsu seed`: context sentences that give descriptions a realistic
 length, and the staff and customer lines of a seeded timeline. Written for this project."""
 
+# Planted in about 1% of descriptions (Tingsu's and the peer's), so a search benchmark
+# has a known hit rate.
+SEARCH_MARKER = "翡翠手镯"
+
 CONTEXT = (
     "我是你们的老客户了，在你们这里买东西好几年了，这次的体验真的很失望。",
     "之前已经在 App 里在线咨询过一次，客服让我等通知，结果到现在都没有消息。",
