@@ -36,3 +36,34 @@ def audit_maintenance(connection) -> Iterator[None]:
                     cursor.execute("DELETE FROM audit_maintenance")
     else:
         yield
+
+
+EXPECTED_TRIGGERS = {
+    "postgresql": {
+        f"{t}_{s}"
+        for t in ("audit_auditentry", "audit_auditanchor")
+        for s in ("append_only", "no_truncate")
+    },
+    "sqlite": {
+        f"{t}_{s}"
+        for t in ("audit_auditentry", "audit_auditanchor")
+        for s in ("no_update", "no_delete")
+    },
+}
+
+
+def audit_triggers_missing(connection) -> list[str]:
+    """The append-only triggers that are absent or disabled (empty when all are in place)."""
+    expected = EXPECTED_TRIGGERS.get(connection.vendor)
+    if not expected:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' "
+                "AND tgrelid IN ('audit_auditentry'::regclass, 'audit_auditanchor'::regclass)"
+            )
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+    return sorted(expected - present)

@@ -157,3 +157,11 @@ def test_writers_appending_at_once_on_postgresql_never_fork_the_chain():
     result = audit_chain_verify()
     assert result.ok, result.message
     assert result.checked == threads * per_thread
+
+
+@pytest.mark.parametrize("ip", ["2001:DB8:0:0:1::1", "2001:db8:0:1:1:1:1:1", "fe80::1", "::1"])
+def test_an_ipv6_address_reads_back_as_it_was_hashed(world, ip):
+    with transaction.atomic():
+        entry = audit_record(actor=world.alice, action="case.view", obj=world.service, ip=ip)
+    assert AuditEntry.objects.get(pk=entry.pk).ip == entry.ip
+    assert audit_chain_verify().ok

@@ -159,3 +159,23 @@ def test_an_anchor_beyond_the_last_entry_reveals_a_cut_tail(chain):
     code, output = verify()
     assert code == 1
     assert "Entries after #4 were removed" in output
+
+
+def test_it_warns_when_the_append_only_triggers_are_gone(chain):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER with pending FK checks
+            cursor.execute(
+                "ALTER TABLE audit_auditentry DISABLE TRIGGER audit_auditentry_append_only"
+            )
+        else:
+            cursor.execute("DROP TRIGGER audit_auditentry_no_update")
+    code, output = verify()
+    assert code == 0
+    assert "WARNING: append-only triggers missing or disabled: audit_auditentry_" in output
+
+
+def test_it_does_not_warn_while_the_triggers_are_in_place(chain):
+    assert "WARNING" not in verify()[1]

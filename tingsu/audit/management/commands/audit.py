@@ -3,11 +3,12 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from tingsu.audit.anchors import anchor_as_dict, audit_anchor_write
 from tingsu.audit.chain import canonical_json
 from tingsu.audit.exports import entry_as_dict
+from tingsu.audit.maintenance import audit_triggers_missing
 from tingsu.audit.models import AuditAnchor, AuditEntry
 from tingsu.audit.services import audit_record
 from tingsu.audit.verify import audit_chain_verify
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         return getattr(self, f"handle_{subcommand}")(**options)
 
     def handle_verify(self, **options):
+        missing = audit_triggers_missing(connection)
+        if missing:
+            self.stderr.write(
+                "WARNING: append-only triggers missing or disabled: " + ", ".join(missing)
+            )
         result = audit_chain_verify()
         if not result.ok:
             self.stderr.write(
