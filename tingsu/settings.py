@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tingsu.core",
     "tingsu.audit",
     "tingsu.accounts",
+    "tingsu.privacy",
     "tingsu.customers",
     "tingsu.cases",
     "tingsu.portal",
@@ -241,6 +242,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("TINGSU_LOG_LEVEL", "INFO")},
 }
+
+# Personal data (README "Personal data"): "kid:base64" 32-byte keys, comma separated, the first
+# encrypts; or a file with one per line. Unset means a development key and a deploy warning.
+TINGSU_PII_KEYS = os.environ.get("TINGSU_PII_KEYS", "")
+TINGSU_PII_KEY_FILE = os.environ.get("TINGSU_PII_KEY_FILE", "")
+TINGSU_PII_INDEX_KEYS = os.environ.get("TINGSU_PII_INDEX_KEYS", "")
+TINGSU_PII_INDEX_KEY_FILE = os.environ.get("TINGSU_PII_INDEX_KEY_FILE", "")
 
 # Domain settings.
 TINGSU = {

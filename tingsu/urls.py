@@ -23,6 +23,7 @@ urlpatterns = [
     path("desk/", include("tingsu.desk.urls")),
     path("desk/triage/", include("tingsu.triage.learning.urls")),
     path("desk/audit/", include("tingsu.audit.urls")),
+    path("desk/privacy/", include("tingsu.privacy.urls")),
     path("channels/wechat/", include("tingsu.channels.wechat.urls")),
     path("channels/email/", include("tingsu.channels.email.urls")),
     path("channels/phone/", include("tingsu.channels.phone.urls")),

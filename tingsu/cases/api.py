@@ -29,7 +29,11 @@ from tingsu.cases.services import (
     case_update_fields,
 )
 from tingsu.core.errors import ValidationFailed
+from tingsu.customers.phones import looks_like_phone
+from tingsu.customers.selectors import customer_phone_q
 from tingsu.customers.services import customer_resolve
+from tingsu.privacy.masking import user_sees_pii
+from tingsu.privacy.services import pii_search_by_phone
 
 router = Router(tags=["complaints"])
 
@@ -50,7 +54,7 @@ def _case(request: HttpRequest, number: str) -> Case:
     return access_case(user=principal_of(request).user, number=number)
 
 
-def _render(case: Case) -> dict[str, Any]:
+def _render(case: Case, request: HttpRequest) -> dict[str, Any]:
     # Services hand back the locked row without its relations; read it again, unscoped,
     # because a transfer may just have moved it out of the caller's scope.
     fresh = (
@@ -66,7 +70,7 @@ def _render(case: Case) -> dict[str, Any]:
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .get(pk=case.pk)
     )
-    return s.case_out(fresh)
+    return s.case_out(fresh, pii_clear=user_sees_pii(principal_of(request).user))
 
 
 def _idempotency_key(principal: ApiPrincipal, raw: str) -> str | None:
@@ -148,12 +152,19 @@ def complaint_list(request: HttpRequest, params: Query[s.CaseListParams]):
     qs: QuerySet[Case] = case_list(user=principal.user, filters=filters).select_related(
         "resolution_code", "root_cause"
     )
+    if params.phone:
+        # Exact match through the blind index; a search by phone is an audited read.
+        qs = qs.filter(customer_phone_q(params.phone, prefix="customer__"))
+        pii_search_by_phone(actor=principal.user, phone=params.phone, where="api.complaints")
+    elif looks_like_phone(params.q):
+        pii_search_by_phone(actor=principal.user, phone=params.q, where="api.complaints")
+    pii_clear = user_sees_pii(principal.user)
     items = list(qs[params.offset : params.offset + params.limit])
     return {
         "count": qs.count(),
         "limit": params.limit,
         "offset": params.offset,
-        "items": [s.case_out(c) for c in items],
+        "items": [s.case_out(c, pii_clear=pii_clear) for c in items],
     }
 
 
@@ -164,7 +175,7 @@ def complaint_list(request: HttpRequest, params: Query[s.CaseListParams]):
     summary="One complaint",
 )
 def complaint_detail(request: HttpRequest, number: str = Number):
-    return _render(_case(request, number))
+    return _render(_case(request, number), request)
 
 
 @router.patch(
@@ -193,7 +204,7 @@ def complaint_update(request: HttpRequest, payload: s.CasePatchIn, number: str =
     if "priority" in changes:
         changes["priority"] = int(changes["priority"])
     case = case_update_fields(actor=_actor(principal_of(request)), case=case, changes=changes)
-    return _render(case)
+    return _render(case, request)
 
 
 @router.post(
@@ -234,7 +245,7 @@ def complaint_transition(request: HttpRequest, payload: s.TransitionIn, number: 
         summary=payload.summary,
         reason=payload.reason,
     )
-    return _render(case)
+    return _render(case, request)
 
 
 @router.post(
@@ -247,7 +258,7 @@ def complaint_assign(request: HttpRequest, payload: s.AssignmentIn, number: str 
     case = _case(request, number)
     assignee = lookups.staff_by_username(payload.assignee)
     case = case_assign(actor=_actor(principal_of(request)), case=case, assignee=assignee)
-    return _render(case)
+    return _render(case, request)
 
 
 @router.post(
@@ -265,7 +276,7 @@ def complaint_transfer(request: HttpRequest, payload: s.TransferIn, number: str 
         department=department,
         reason=payload.reason,
     )
-    return _render(case)
+    return _render(case, request)
 
 
 @router.get(

@@ -22,6 +22,7 @@ from tingsu.cases.models import (
 from tingsu.cases.selectors import SORTS, QueueTab
 from tingsu.cases.workflow import Action, available_actions
 from tingsu.customers.services import normalise_phone
+from tingsu.privacy.masking import mask_email, mask_phone, mask_pii_text
 
 MAX_TEXT = 20_000
 TagName = Text(50, min_length=1)
@@ -116,6 +117,7 @@ class CaseListParams(Schema):
     date_from: FilterDate | None = None
     date_to: FilterDate | None = None
     q: Text(200) = ""
+    phone: Text(32) = Field("", description="Exact customer phone number, any format (audited)")
     open_only: bool = False
     sort: Literal[tuple(SORTS)] = "newest"  # type: ignore[valid-type]
     limit: int = Field(25, ge=1, le=100)
@@ -248,15 +250,18 @@ class PortalCaseOut(Schema):
 # Renderers: plain dicts built from rows the selectors already joined.
 
 
-def case_out(case: Case) -> dict[str, Any]:
+def case_out(case: Case, *, pii_clear: bool = False) -> dict[str, Any]:
+    """`pii_clear`: the caller sees personal data unmasked (privacy.masking.user_sees_pii);
+    otherwise contact fields and free text are masked."""
     cat = case.category
+    text = (lambda v: v) if pii_clear else mask_pii_text
     return {
         "number": case.number,
         "status": case.status,
         "status_label": str(case.get_status_display()),
         "channel": case.channel,
-        "subject": case.subject,
-        "description": case.description,
+        "subject": text(case.subject),
+        "description": text(case.description),
         "severity": case.severity,
         "priority": case.priority,
         "category": {"code": cat.code, "name": cat.name, "path": str(cat)} if cat else None,
@@ -272,8 +277,8 @@ def case_out(case: Case) -> dict[str, Any]:
         ),
         "customer": {
             "name": case.customer.name,
-            "phone": case.customer.phone,
-            "email": case.customer.email,
+            "phone": case.customer.phone if pii_clear else mask_phone(case.customer.phone),
+            "email": case.customer.email if pii_clear else mask_email(case.customer.email),
             "customer_number": case.customer.customer_number,
             "tier": case.customer.tier,
         },
@@ -282,7 +287,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "custom_fields": case.custom_fields or {},
         "resolution_code": case.resolution_code.code if case.resolution_code else None,
         "root_cause": case.root_cause.code if case.root_cause else None,
-        "resolution_summary": case.resolution_summary,
+        "resolution_summary": text(case.resolution_summary),
         "created_at": case.created_at,
         "updated_at": case.updated_at,
         "first_response_at": case.first_response_at,

@@ -10,6 +10,8 @@ from django.utils import timezone
 from tingsu.accounts.models import User
 from tingsu.cases.models import OPEN_STATUSES, Attachment, Case, CaseEvent, Tag
 from tingsu.cases.permissions import scoped_cases
+from tingsu.customers.phones import looks_like_phone
+from tingsu.customers.selectors import customer_email_q, customer_phone_q
 
 
 class QueueTab:
@@ -119,7 +121,9 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
             | Q(description__icontains=text)
             | Q(order_number__icontains=text)
             | Q(customer__name__icontains=text)
-            | Q(customer__phone__icontains=text)
+            # Contact data is encrypted: exact match through the blind index only.
+            | (customer_phone_q(text, prefix="customer__") if looks_like_phone(text) else Q())
+            | (customer_email_q(text, prefix="customer__") if "@" in text else Q())
         )
     order = SORTS.get(filters.sort, SORTS["newest"])
     return (

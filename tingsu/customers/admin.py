@@ -6,14 +6,27 @@ from tingsu.cases.services import Actor
 from tingsu.core.errors import TingsuError
 from tingsu.customers.merge import customer_merge
 from tingsu.customers.models import Customer
+from tingsu.customers.phones import looks_like_phone
+from tingsu.customers.selectors import customer_email_q, customer_phone_q
 
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "email", "customer_number", "tier", "created_at"]
     list_filter = ["tier"]
-    search_fields = ["name", "phone", "email", "customer_number", "wechat_openid"]
+    # Phone and email are encrypted: searched by exact value through their blind index.
+    search_fields = ["name", "customer_number", "wechat_openid"]
+    readonly_fields = ["anonymised_at"]
     actions = ["merge_into_oldest"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if looks_like_phone(term):
+            found |= queryset.filter(customer_phone_q(term))
+        elif "@" in term:
+            found |= queryset.filter(customer_email_q(term))
+        return found, may_have_duplicates
 
     @admin.action(description=gettext_lazy("Merge selected customers into the oldest"))
     def merge_into_oldest(self, request, queryset):

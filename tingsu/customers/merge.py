@@ -12,6 +12,7 @@ from tingsu.cases.permissions import check_staff_can_act
 from tingsu.cases.services import Actor, cases_reassign_customer
 from tingsu.core.errors import ValidationFailed
 from tingsu.customers.models import Customer, Tier
+from tingsu.privacy.masking import mask_email, mask_phone
 
 IDENTITY_FIELDS = ("phone", "email", "wechat_openid", "customer_number")
 TIER_RANK = {tier: rank for rank, tier in enumerate(Tier.values)}
@@ -24,12 +25,16 @@ class MergeResult:
     source_deleted: bool  # False: kept (something else refers to it), its identities cleared
 
 
+MASKS = {"phone": mask_phone, "email": mask_email}
+
+
 def _snapshot(customer: Customer) -> dict[str, Any]:
+    # The audit trail is kept forever: contact data goes in masked.
     return {
         "id": customer.pk,
         "name": customer.name,
         "tier": customer.tier,
-        **{f: getattr(customer, f) for f in IDENTITY_FIELDS},
+        **{f: MASKS.get(f, str)(getattr(customer, f)) for f in IDENTITY_FIELDS},
     }
 
 

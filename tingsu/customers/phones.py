@@ -55,3 +55,10 @@ def phone_lookup_values(raw: str) -> list[str]:
         if national and national not in values:
             values.append(national)
     return values
+
+
+def looks_like_phone(text: str) -> bool:
+    """Whether a search text is a phone number (7+ digits, only phone punctuation)."""
+    text = (text or "").strip()
+    digits = sum(ch.isdigit() for ch in text)
+    return digits >= 7 and all(ch.isdigit() or ch in "+-() " for ch in text)

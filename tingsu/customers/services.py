@@ -2,7 +2,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from tingsu.customers.models import Customer
-from tingsu.customers.phones import phone_lookup_values, phone_normalise
+from tingsu.customers.phones import phone_normalise
+from tingsu.customers.selectors import customer_email_q, customer_phone_q
 
 
 def normalise_phone(phone: str) -> str:
@@ -11,11 +12,11 @@ def normalise_phone(phone: str) -> str:
 
 
 def _identity_q(field: str, value: str) -> Q:
-    # Emails are compared case-insensitively: older rows may have been stored with capitals.
+    # Phone and email are encrypted: they match by blind index (canonical form, lower case).
     if field == "email":
-        return Q(email__iexact=value)
+        return customer_email_q(value)
     if field == "phone":
-        return Q(phone__in=phone_lookup_values(value))
+        return customer_phone_q(value)
     return Q(**{field: value})
 
 

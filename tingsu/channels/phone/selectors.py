@@ -11,16 +11,14 @@ from tingsu.channels.models import InboundRecord
 from tingsu.channels.phone.models import CallbackStatus, CallbackTask
 from tingsu.core.errors import NotFound
 from tingsu.customers.models import Customer
-from tingsu.customers.phones import phone_lookup_values, phone_normalise
+from tingsu.customers.phones import phone_normalise
+from tingsu.customers.selectors import customer_find_by_phone
 
 
 def customer_by_phone(*, phone: str) -> Customer | None:
     """The customer holding this number, whatever way it was written (the oldest if two do,
     as customer_resolve picks)."""
-    values = phone_lookup_values(phone)
-    if not values:
-        return None
-    return Customer.objects.filter(phone__in=values).order_by("id").first()
+    return customer_find_by_phone(phone=phone)
 
 
 @dataclass

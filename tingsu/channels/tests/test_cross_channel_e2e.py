@@ -23,6 +23,7 @@ from tingsu.channels.wechat.tests.wechat_server import WeChatServer, text_xml
 from tingsu.core.testing import make_customer
 from tingsu.customers.merge import customer_merge
 from tingsu.customers.models import Customer
+from tingsu.customers.selectors import customers_by_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -156,7 +157,7 @@ def test_an_unknown_wechat_user_who_then_emails_is_merged_by_staff_into_one_cust
     wechat_customer.refresh_from_db()
     assert wechat_customer.wechat_openid == OPENID
     assert wechat_customer.email.casefold() == EMAIL.casefold()
-    assert not Customer.objects.exclude(pk=wechat_customer.pk).filter(email__iexact=EMAIL)
+    assert not customers_by_email(email=EMAIL).exclude(pk=wechat_customer.pk)
     assert set(Case.objects.filter(customer=wechat_customer)) == {wechat_case, email_case}
 
     # The two cases are one matter: merge the duplicate into the first.
@@ -171,7 +172,7 @@ def test_an_unknown_wechat_user_who_then_emails_is_merged_by_staff_into_one_cust
     third = send_email(live_server, subject="Re: 空气净化器换货", text=THIRD_TEXT)
     assert third["outcome"] == "appended" and third["case_number"] == wechat_case.number
 
-    assert Customer.objects.filter(email__iexact=EMAIL).get() == wechat_customer
+    assert customers_by_email(email=EMAIL).get() == wechat_customer
     assert Customer.objects.filter(wechat_openid=OPENID).get() == wechat_customer
     open_cases = Case.objects.filter(customer=wechat_customer).exclude(status=Status.MERGED)
     assert list(open_cases) == [wechat_case]

@@ -12,6 +12,7 @@ from tingsu.cases.services import (
 )
 from tingsu.core.testing import make_case, make_customer
 from tingsu.desk.tests.conftest import PNG
+from tingsu.privacy.masking import mask_email, mask_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,10 @@ def test_it_shows_the_customer_panel_with_previous_cases(world, login):
     hidden = make_case(customer=customer, department=world.logistics)
     case = make_case(customer=customer, department=world.service, assignee=world.alice)
     html = page(login(world.alice), case)
-    assert "王女士" in html and customer.phone in html and customer.email in html
+    assert "王女士" in html and customer.phone not in html and customer.email not in html
+    # An agent sees contact data masked (privacy.masking) and can reveal it with a reason.
+    assert mask_phone(customer.phone) in html and mask_email(customer.email) in html
+    assert 'data-testid="pii-reveal"' in html
     assert "VIP" in html
     assert 'data-testid="customer-case-count">3<' in html
     assert reverse("desk:case", args=[earlier.number]) in html

@@ -10,6 +10,8 @@ from tingsu.cases.selectors import case_timeline, customer_case_count, customer_
 from tingsu.cases.workflow import ACTIVE_STATUSES, FINAL_STATUSES, Action, available_actions
 from tingsu.core.errors import NotFound, TingsuError
 from tingsu.desk import forms
+from tingsu.privacy.permissions import user_can_reveal_pii, user_sees_pii
+from tingsu.privacy.services import pii_case_viewed_unmasked
 
 
 def case_or_404(user: User, number: str) -> Case:
@@ -36,7 +38,12 @@ def case_page_context(request: HttpRequest, case: Case, **bound_forms) -> dict:
         "other_cases": customer_other_cases(user=user, case=case),
         "customer_case_count": customer_case_count(case=case),
         "read_only": not can_act(user),
+        # Contact data and free text are masked unless the user is cleared (or reveals).
+        "pii_clear": user_sees_pii(user),
+        "can_reveal_pii": user_can_reveal_pii(user),
     }
+    if ctx["pii_clear"]:
+        pii_case_viewed_unmasked(actor=user, case=case)
     if ctx["read_only"]:
         return ctx
     ctx.update(

@@ -16,6 +16,7 @@ from tingsu.channels.phone.services import callback_done, phone_complaint_create
 from tingsu.core.errors import NotFound, TingsuError, ValidationFailed
 from tingsu.desk.views.actions import _attach_errors
 from tingsu.desk.views.common import can_act
+from tingsu.privacy.services import pii_search_by_phone
 
 
 def _callback_or_404(user, pk):
@@ -36,7 +37,7 @@ def phone_new(request):
         initial = {"caller": caller, "callback": callback.pk if callback else None}
         if callback and callback.customer:
             initial["name"] = callback.customer.name
-        info = caller_lookup(user=request.user, phone=caller) if caller else None
+        info = _lookup(request, caller)
         return _render(request, PhoneComplaintForm(initial=initial), info)
     form = PhoneComplaintForm(request.POST)
     if form.is_valid():
@@ -65,6 +66,16 @@ def phone_new(request):
     return _render(request, form, info, status=422)
 
 
+def _lookup(request, caller: str):
+    """Who is calling; a search by phone number, so it is audited (masked number only)."""
+    if not caller:
+        return None
+    info = caller_lookup(user=request.user, phone=caller)
+    found = 1 if info.customer else 0
+    pii_search_by_phone(actor=request.user, phone=caller, where="desk.phone", results=found)
+    return info
+
+
 def _render(request, form, info, status=200):
     context = {"form": form, "info": info, "read_only": not can_act(request.user)}
     return render(request, "desk/phone_new.html", context, status=status)
@@ -75,8 +86,7 @@ def _render(request, form, info, status=200):
 def phone_lookup(request):
     """The htmx look-up: the customer holding this number, their open cases and tier."""
     caller = request.GET.get("caller", "").strip()[:32]
-    info = caller_lookup(user=request.user, phone=caller) if caller else None
-    return render(request, "phone/_caller.html", {"info": info})
+    return render(request, "phone/_caller.html", {"info": _lookup(request, caller)})
 
 
 @login_required

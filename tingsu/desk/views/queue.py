@@ -8,7 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tingsu.cases.batch import case_batch
 from tingsu.cases.selectors import case_list
+from tingsu.customers.phones import looks_like_phone
 from tingsu.desk.forms import BATCH_LABELS, BatchForm, QueueFilterForm
+from tingsu.privacy.services import pii_search_by_phone
 
 PER_PAGE = 25
 
@@ -23,6 +25,8 @@ def queue(request):
             request, _("Ignored invalid filter values: %(fields)s") % {"fields": ", ".join(invalid)}
         )
     cases = case_list(user=request.user, filters=filters)
+    if looks_like_phone(filters.text):
+        pii_search_by_phone(actor=request.user, phone=filters.text, where="desk.queue")
     page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page}
     # htmx swaps only the table; a history restore or a plain request gets the whole page.
