@@ -111,6 +111,7 @@ def two_factor_off(request):
 def locked_out(request, credentials, *args, **kwargs):
     """django-axes' answer to a locked-out login (desk or admin): the login page, 429."""
     form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    form.cleaned_data = {}  # an unbound form can carry a message too
     form.add_error(
         None,
         _(
