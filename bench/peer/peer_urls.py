@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+# django-helpdesk brings its own login page at /login/.
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
     path("", include("helpdesk.urls", namespace="helpdesk")),
 ]
