@@ -8,6 +8,7 @@ refused with 429 until the window ends, whether its token is right or not (so a 
 nothing about the token).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,11 +43,16 @@ def lookup_rate() -> Rate:
     return Rate(count=int(count), seconds=int(seconds or 60))
 
 
+def _key(kind: str, value: str) -> str:
+    # Hashed: the number is user input, and cache backends limit key characters.
+    return f"portal-lookup:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+
+
 def _keys(request, number: str) -> list[str]:
-    keys = [f"portal-lookup:number:{number.strip().upper()[:40]}"]
+    keys = [_key("number", number.strip().upper())]
     ip = client_ip(request)
     if ip:
-        keys.append(f"portal-lookup:ip:{ip}")
+        keys.append(_key("ip", ip))
     return keys
 
 
