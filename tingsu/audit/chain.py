@@ -37,9 +37,19 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _number(value: float) -> float | int:
+    # PostgreSQL's jsonb keeps numbers as decimals: 1e+20 comes back as the integer
+    # 100000000000000000000 and -0.0 as 0. Store what both databases give back.
+    if value == 0:
+        return 0.0
+    if value.is_integer() and "e" in repr(value):
+        return int(value)
+    return value
+
+
 def normalise_changes(changes: dict[str, Any] | None) -> dict[str, Any]:
     """What the JSON column will give back (tuples become lists, keys become strings)."""
-    return json.loads(json.dumps(changes or {}))
+    return json.loads(json.dumps(changes or {}), parse_float=lambda text: _number(float(text)))
 
 
 def entry_hash(

@@ -5,6 +5,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tingsu.audit.chain import GENESIS_HASH
 from tingsu.audit.models import AuditChainHead, AuditEntry
@@ -165,3 +168,45 @@ def test_an_ipv6_address_reads_back_as_it_was_hashed(world, ip):
         entry = audit_record(actor=world.alice, action="case.view", obj=world.service, ip=ip)
     assert AuditEntry.objects.get(pk=entry.pk).ip == entry.ip
     assert audit_chain_verify().ok
+
+
+NUMBERS = [1e20, -0.0, 1.5e-7, 0.1 + 0.2, 1e300, 2**63, 2.5e15]
+
+
+def test_numbers_that_jsonb_rewrites_still_verify(world):
+    with transaction.atomic():
+        audit_record(
+            actor=world.alice, action="case.update", obj=world.service, changes={"n": NUMBERS}
+        )
+    assert audit_chain_verify().ok
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=8).filter(lambda k: "\x00" not in k), children, max_size=4
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    changes=st.dictionaries(
+        st.text(max_size=8).filter(lambda k: "\x00" not in k), json_values, max_size=5
+    )
+)
+def test_any_json_changes_verify_after_reading_back(world, changes):
+    with transaction.atomic():
+        audit_record(actor=world.alice, action="case.update", obj=world.service, changes=changes)
+    result = audit_chain_verify()
+    assert result.ok, result.message
