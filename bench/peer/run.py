@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
         "versions": versions(
             str(PEER_PYTHON), modules=("django", "django-helpdesk", "gunicorn"), cwd=PEER
         ),
-        "postgres": None,
+        "postgres": info["server_version"],
         "operations": operations,
         "rss": rss,
     }
