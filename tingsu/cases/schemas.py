@@ -57,6 +57,9 @@ class CustomerIn(Schema):
 
 
 class ComplaintIn(Schema):
+    # Status, assignee, department and the like are ours to set: naming one is refused.
+    model_config = ConfigDict(extra="forbid")
+
     customer: CustomerIn
     subject: Text(200) = ""
     description: Text(MAX_TEXT, min_length=1)
@@ -81,11 +84,17 @@ class CasePatchIn(Schema):
 
 
 class MessageIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     body: Text(MAX_TEXT, min_length=1)
     internal: bool = False
 
 
 class PortalMessageIn(Schema):
+    """A customer adds text only; any other field (status, assignee...) is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
     body: Text(MAX_TEXT, min_length=1)
 
 
