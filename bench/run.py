@@ -22,6 +22,7 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.perf import report, server  # noqa: E402
+from bench.perf.database import ensure_database  # noqa: E402
 from bench.perf.machine import machine_info, versions  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -118,6 +119,7 @@ def plan_for(info: dict, args: argparse.Namespace) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     env = tingsu_env(args)
+    ensure_database(args.database_url)
     started = time.time()
     print(f"preparing {args.database_url} with {args.cases} cases ...", flush=True)
     info = run_json([PYTHON, "bench/perf/prepare_tingsu.py", "--cases", str(args.cases)], env)

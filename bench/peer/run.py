@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from bench.perf import report, server  # noqa: E402
+from bench.perf.database import ensure_database  # noqa: E402
 from bench.perf.machine import machine_info, versions  # noqa: E402
 
 PEER = Path(__file__).resolve().parent
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     ensure_venv()
     env = peer_env(args)
+    ensure_database(args.database_url)
     started = time.time()
     print(f"preparing the peer on {args.database_url} with {args.cases} tickets ...", flush=True)
     info = run_json([PEER_PYTHON, "prepare_peer.py", "--cases", args.cases], env)
