@@ -143,7 +143,7 @@ def test_an_export_over_the_row_limit_is_refused_with_a_message(client, world, s
 
     response = client.get("/desk/export/", {"format": "csv"}, follow=True)
 
-    assert response.redirect_chain[-1][0].startswith("/desk/?")
+    assert response.redirect_chain[-1][0] == "/desk/?"
     assert "narrow the filter" in response.content.decode() or "缩小" in response.content.decode()
     assert not AuditEntry.objects.filter(action="cases.export").exists()
 
