@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tingsu.accounts.middleware.IdleTimeoutMiddleware",
     "tingsu.accounts.middleware.TwoFactorRequiredMiddleware",
+    "tingsu.accounts.middleware.ComplianceReadOnlyAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

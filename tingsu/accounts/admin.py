@@ -21,12 +21,14 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "display_name", "role", "department", "is_active"]
-    list_filter = ["role", "department", "is_active"]
+    list_display = ["username", "display_name", "role", "data_scope", "department", "is_active"]
+    list_filter = ["role", "data_scope", "department", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Tingsu"), {"fields": ("display_name", "role", "department", "team")}),
+        (_("Data scope"), {"fields": ("data_scope", "scope_categories")}),
     )
+    filter_horizontal = [*BaseUserAdmin.filter_horizontal, "scope_categories"]
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Tingsu"), {"fields": ("display_name", "role", "department", "team")}),

@@ -5,8 +5,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from tingsu.accounts.models import Role
 
 IDLE_KEY = "_tingsu_seen"
 REFRESH_SECONDS = 60
@@ -85,4 +88,25 @@ class TwoFactorRequiredMiddleware:
         if not request.path.startswith(OPEN_PREFIXES) and two_factor_pending(request):
             target = reverse("accounts:two_factor_verify")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class ComplianceReadOnlyAdminMiddleware:
+    """Separation of duties: the compliance role audits and configures nothing, so the
+    admin refuses any change from it, whatever permissions it was given."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and request.path.startswith("/admin/")
+            and not request.path.startswith(("/admin/login/", "/admin/logout/"))
+            and user.is_authenticated
+            and user.role == Role.COMPLIANCE
+            and not user.is_superuser
+        ):
+            raise PermissionDenied
         return self.get_response(request)

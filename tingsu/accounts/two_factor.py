@@ -38,9 +38,7 @@ def device_qr_data_uri(device: TOTPDevice) -> str:
 
 @transaction.atomic
 def two_factor_device_confirm(*, user: User, token: str) -> TOTPDevice:
-    device = (
-        TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-    )
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token((token or "").strip()):
         raise ValidationFailed(
             _("That code is not right. Check the time on your phone and try again."),

@@ -4,21 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='data_scope',
-            field=models.CharField(blank=True, choices=[('own', "Own cases and the department's unassigned ones"), ('team', "Team's cases and the department's unassigned ones"), ('department', "Department's cases"), ('all', 'All cases')], help_text="Blank: the role's default (agent: own, supervisor: department, others: all).", max_length=20, verbose_name='data scope'),
+            model_name="user",
+            name="data_scope",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("own", "Own cases and the department's unassigned ones"),
+                    ("team", "Team's cases and the department's unassigned ones"),
+                    ("department", "Department's cases"),
+                    ("all", "All cases"),
+                ],
+                help_text="Blank: the role's default (agent: own, supervisor: department, others: all).",
+                max_length=20,
+                verbose_name="data scope",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='scope_categories',
-            field=models.ManyToManyField(blank=True, help_text='If set, only cases in these categories or their sub-categories.', related_name='+', to='cases.category', verbose_name='limited to categories'),
+            model_name="user",
+            name="scope_categories",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="If set, only cases in these categories or their sub-categories.",
+                related_name="+",
+                to="cases.category",
+                verbose_name="limited to categories",
+            ),
         ),
     ]
