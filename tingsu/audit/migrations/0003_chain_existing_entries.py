@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from tingsu.audit.chain import GENESIS_HASH, entry_hash, normalise_changes
+from tingsu.audit.chain import GENESIS_HASH, entry_hash
 
 
 def chain_existing_entries(apps, schema_editor):
@@ -18,7 +18,7 @@ def chain_existing_entries(apps, schema_editor):
             action=entry.action,
             object_type=entry.object_type,
             object_id=entry.object_id,
-            changes=normalise_changes(entry.changes),
+            changes=entry.changes,  # hashed as this database gives it back
             ip=None,
             user_agent="",
             prev_hash=prev,
