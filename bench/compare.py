@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--intake-seconds", type=float, default=30)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--op-seconds", type=float, default=300)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--markdown", action="store_true", help="append to BENCHMARKS.md")
@@ -120,6 +121,7 @@ def main() -> None:
         common = [
             *("--cases", str(args.cases), "--intake-seconds", str(args.intake_seconds)),
             *("--requests", str(args.requests), "--warmup", str(args.warmup)),
+            *("--op-seconds", str(args.op_seconds)),
             *("--workers", str(args.workers), "--threads", str(args.threads)),
         ]
         tingsu = tingsu_run.main(["--database-url", ours, *common])

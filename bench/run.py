@@ -38,6 +38,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--intake-seconds", type=float, default=30)
     parser.add_argument("--concurrency", type=int, default=8, help="intake concurrency")
     parser.add_argument("--requests", type=int, default=200, help="samples per read operation")
+    parser.add_argument(
+        "--op-seconds", type=float, default=300, help="time budget per read operation"
+    )
     parser.add_argument("--warmup", type=int, default=10, help="unrecorded samples first")
     # 2 cores: two processes keep both busy (one GIL each), and threads overlap the
     # database waits; see BENCHMARKS.md for the measured alternatives.
@@ -83,6 +86,7 @@ def plan_for(info: dict, args: argparse.Namespace) -> dict:
         "base_url": f"http://127.0.0.1:{args.port}",
         "requests": args.requests,
         "warmup": args.warmup,
+        "op_seconds": args.op_seconds,
         "intake": {
             "path": "/api/v1/complaints",
             "body": "tingsu",

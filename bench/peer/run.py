@@ -41,6 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--intake-seconds", type=float, default=30)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--op-seconds", type=float, default=300, help="time budget per read operation"
+    )
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -101,6 +104,7 @@ def plan_for(info: dict, args: argparse.Namespace) -> dict:
         "base_url": base,
         "requests": args.requests,
         "warmup": args.warmup,
+        "op_seconds": args.op_seconds,
         "intake": {
             "path": "/api/tickets/",
             "body": "peer",

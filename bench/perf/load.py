@@ -130,12 +130,17 @@ def percentiles(samples: list[float]) -> dict:
     }
 
 
-def run_reads(client: httpx.Client, op: dict, requests: int, warmup: int) -> dict:
-    """`op["samples"]` is a list of URL sequences, used round-robin."""
+def run_reads(client: httpx.Client, op: dict, requests: int, warmup: int, budget: float) -> dict:
+    """`op["samples"]` is a list of URL sequences, used round-robin. Sampling stops early
+    once the operation has taken `budget` seconds, so a very slow page cannot stall an
+    unattended run; the result says how many samples it got."""
     sequences = op["samples"]
     headers = op.get("headers", {})
     latencies, failures = [], {}
+    deadline = time.monotonic() + budget
     for i in range(warmup + requests):
+        if time.monotonic() > deadline:
+            break
         urls = sequences[i % len(sequences)]
         started = time.perf_counter()
         ok = True
@@ -170,7 +175,9 @@ def main() -> None:
         if plan["intake"]["seconds"] > 0:
             results.append(run_intake(client, plan["intake"]))
         for op in plan["ops"]:
-            results.append(run_reads(client, op, plan["requests"], plan["warmup"]))
+            results.append(
+                run_reads(client, op, plan["requests"], plan["warmup"], plan["op_seconds"])
+            )
     json.dump(results, sys.stdout, ensure_ascii=False)
 
 
