@@ -1,6 +1,7 @@
 """The production settings load and pass `check --deploy`; the files in deploy/ parse and
 only name commands and settings that exist."""
 
+import base64
 import importlib.util
 import json
 import os
@@ -32,6 +33,9 @@ def production_env(**overrides: str) -> dict[str, str]:
         TINGSU_SECRET_KEY=secrets.token_urlsafe(64),
         TINGSU_ALLOWED_HOSTS="tingsu.example.com",
         TINGSU_DB_POOL="1" if importlib.util.find_spec("psycopg_pool") else "0",
+        # Personal data keys (README "Personal data"); without them check --deploy warns.
+        TINGSU_PII_KEYS="k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        TINGSU_PII_INDEX_KEYS="i1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
     )
     env.update(overrides)
     return env
