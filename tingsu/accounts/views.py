@@ -1,5 +1,7 @@
 """Staff account pages: the two-factor step after login, enrolment, and the lock-out page."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,12 +36,16 @@ def _next_url(request) -> str:
     return reverse("desk:queue")
 
 
+def _with_next(name: str, request) -> str:
+    return f"{reverse(name)}?{urlencode({'next': _next_url(request)})}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
     """The second step of login: a code from the enrolled authenticator."""
     if not user_has_confirmed_device(user=request.user):
-        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_next_url(request)}")
+        return redirect(_with_next("accounts:two_factor_setup", request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].strip())
@@ -58,7 +64,7 @@ def two_factor_setup(request):
     """Enrol an authenticator app: scan the QR code, then confirm with one code."""
     if user_has_confirmed_device(user=request.user) and not request.user.is_verified():
         # Replacing a device needs the old one first.
-        return redirect(f"{reverse('accounts:two_factor_verify')}?next={_next_url(request)}")
+        return redirect(_with_next("accounts:two_factor_verify", request))
     device = two_factor.two_factor_device_start(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
