@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from tingsu.customers.merge import customer_merge
 from tingsu.customers.models import Customer
 from tingsu.customers.phones import looks_like_phone
 from tingsu.customers.selectors import customer_email_q, customer_phone_q
+from tingsu.privacy.fields import EncryptedTextField
 from tingsu.privacy.subjects import subject_erase, subject_export
 
 
@@ -19,6 +21,7 @@ class CustomerAdmin(admin.ModelAdmin):
     # Phone and email are encrypted: searched by exact value through their blind index.
     search_fields = ["name", "customer_number", "wechat_openid"]
     readonly_fields = ["anonymised_at"]
+    formfield_overrides = {EncryptedTextField: {"widget": forms.TextInput}}
     actions = ["merge_into_oldest", "export_personal_data", "erase_personal_data"]
 
     def get_search_results(self, request, queryset, search_term):
