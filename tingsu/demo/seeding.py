@@ -368,13 +368,19 @@ def _insert(conn, model: type[models.Model], names: tuple[str, ...], rows: list[
     if not rows:
         return
     quote = conn.ops.quote_name
+    table = quote(model._meta.db_table)
     columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
-    marks = ", ".join(["%s"] * len(names))
-    # Identifiers come from model metadata; values are always parameters. sqlite3 loops
-    # executemany in C and psycopg pipelines it, so one statement serves all rows.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     with conn.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if conn.vendor == "postgresql":
+            # COPY: an INSERT per row, even pipelined, was five times slower.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # Identifiers come from model metadata; values are always parameters. sqlite3
+        # loops executemany in C, so one statement serves all rows.
+        marks = ", ".join(["%s"] * len(names))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _ids(model: type[models.Model], key: str, values: list[str]) -> dict[str, int]:
