@@ -79,6 +79,12 @@ def text(tingsu: dict, peer: dict) -> str:
         f"{'operation':<32} {'Tingsu':>18} {'peer':>18} {'Tingsu ahead':>13}",
     ]
     lines += [f"{a:<32} {b:>18} {c:>18} {d:>13}" for a, b, c, d in comparison_rows(tingsu, peer)]
+    if tingsu["cases"] != peer["cases"]:
+        # Seeding only tops a database up; a larger leftover makes the sizes differ.
+        lines.append(
+            "WARNING: the two databases hold different numbers of cases; drop the larger "
+            "one (or use fresh database URLs) for a fair comparison."
+        )
     return "\n".join(lines)
 
 
