@@ -66,6 +66,8 @@ def test_it_filters_by_actor_action_object_and_time(client, world):
     assert len(seqs(action="case.")) == 3
     assert seqs(object_type="accounts.department", object_id=str(world.logistics.pk)) == [bob.seq]
     assert seqs(since="2000-01-01T00:00", until="2000-01-02T00:00") == []
+    empty = client.get(URL, {"actor": "nobody"}).content.decode()
+    assert 'data-testid="no-entries"' in empty
     assert len(seqs(since="2000-01-01")) == 3
 
 
