@@ -25,7 +25,8 @@ SETTINGS_TEXT = (BASE / "tingsu" / "settings.py").read_text() + (
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TINGSU_")}
+    # Nothing from this process: e.g. the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TINGSU_", "DJANGO_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="tingsu.settings_production",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/h6",
