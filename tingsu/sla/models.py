@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tingsu.cases.models import Case, Category, Channel, Severity
 from tingsu.customers.models import Tier
@@ -253,9 +254,9 @@ class SlaCasePolicy(models.Model):
 
 
 class ExtensionRequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    PENDING = "pending", pgettext_lazy("extension request", "Pending")
+    APPROVED = "approved", pgettext_lazy("extension request", "Approved")
+    REJECTED = "rejected", pgettext_lazy("extension request", "Rejected")
 
 
 class SlaExtensionRequest(models.Model):
