@@ -3,6 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from tingsu.audit.models import AuditEntry
 from tingsu.cases.models import Case
@@ -40,7 +41,9 @@ def test_export_subject_by_email_to_a_file(world, tmp_path):
 
 
 def test_an_unknown_subject_is_a_clear_error():
-    with pytest.raises(CommandError, match="No customer"):
+    with translation.override("en"), pytest.raises(CommandError, match="No customer"):
+        call_command("privacy", "export-subject", "--phone", "13700000000")
+    with translation.override("zh-hans"), pytest.raises(CommandError, match="没有匹配的客户"):
         call_command("privacy", "export-subject", "--phone", "13700000000")
 
 
