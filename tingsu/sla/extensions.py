@@ -6,12 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import Role, User
-from tingsu.audit.services import audit_record
-from tingsu.cases.models import AuthorType, CaseEvent, EventKind
 from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
 
 from .models import ExtensionRequestStatus, SlaExtension, SlaExtensionRequest, SlaTimer
-from .services import can_approve_extensions, next_extension_number, sla_timer_extend
+from .services import (
+    can_approve_extensions,
+    next_extension_number,
+    sla_audit,
+    sla_note,
+    sla_timer_extend,
+)
 
 
 @transaction.atomic
@@ -42,23 +46,14 @@ def sla_extension_request(
         timer=timer, number=number, reason=reason, requested_by=user
     )
     case = timer.case
-    CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.NOTE,
-        author_type=AuthorType.STAFF,
-        author=user,
-        is_public=False,
-        body=_("Extension %(n)d requested, waiting for a supervisor: %(reason)s")
+    sla_note(
+        case,
+        _("Extension %(n)d requested, waiting for a supervisor: %(reason)s")
         % {"n": number, "reason": reason},
-        data={"sla": {"action": "extension_requested", "number": number}},
+        {"action": "extension_requested", "number": number},
+        author=user,
     )
-    audit_record(
-        actor=user,
-        action="sla.extension_request",
-        obj=case,
-        changes={"number": case.number, "extension": number, "reason": reason},
-        actor_label=user.get_username(),
-    )
+    sla_audit(case, "sla.extension_request", {"extension": number, "reason": reason}, actor=user)
     return request
 
 
@@ -93,22 +88,13 @@ def sla_extension_decide(
             approved_by=user,
         )
     else:
-        CaseEvent.objects.create(
-            case=case,
-            kind=EventKind.NOTE,
-            author_type=AuthorType.STAFF,
+        sla_note(
+            case,
+            _("Extension %(n)d rejected.") % {"n": request.number},
+            {"action": "extension_rejected", "number": request.number},
             author=user,
-            is_public=False,
-            body=_("Extension %(n)d rejected.") % {"n": request.number},
-            data={"sla": {"action": "extension_rejected", "number": request.number}},
         )
-        audit_record(
-            actor=user,
-            action="sla.extension_reject",
-            obj=case,
-            changes={"number": case.number, "extension": request.number},
-            actor_label=user.get_username(),
-        )
+        sla_audit(case, "sla.extension_reject", {"extension": request.number}, actor=user)
     request.status = ExtensionRequestStatus.APPROVED if approve else ExtensionRequestStatus.REJECTED
     request.decided_by, request.decided_at = user, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])

@@ -71,25 +71,31 @@ def _next_check(timer: SlaTimer, cal: clock.Calendar) -> datetime | None:
     return min([*points, timer.due_at])
 
 
-def _sla_event(case: Case, body: str, data: dict[str, Any]) -> CaseEvent:
-    # A staff-only system note: the timeline shows it without a new event kind.
+def sla_note(
+    case: Case, body: str, data: dict[str, Any], *, author: User | None = None
+) -> CaseEvent:
+    # A staff-only note, by the system unless a person acted: the timeline shows it without
+    # a new event kind.
     return CaseEvent.objects.create(
         case=case,
         kind=EventKind.NOTE,
-        author_type=AuthorType.SYSTEM,
+        author_type=AuthorType.STAFF if author else AuthorType.SYSTEM,
+        author=author,
         is_public=False,
         body=body,
         data={"sla": data},
     )
 
 
-def _audit(case: Case, action: str, changes: dict[str, Any]) -> None:
+def sla_audit(
+    case: Case, action: str, changes: dict[str, Any], *, actor: User | None = None
+) -> None:
     audit_record(
-        actor=None,
+        actor=actor,
         action=action,
         obj=case,
         changes={"number": case.number, **changes},
-        actor_label=SYSTEM_LABEL,
+        actor_label="" if actor else SYSTEM_LABEL,
     )
 
 
@@ -146,8 +152,8 @@ def sla_case_message(*, case: Case, author_type: str) -> None:
 def _pause(case: Case, now: datetime) -> None:
     paused = _open(case, TimerKind.RESOLUTION).filter(paused_at__isnull=True)
     if paused.update(paused_at=now, next_check_at=None):
-        _sla_event(case, _("SLA paused: waiting for the customer."), {"action": "paused"})
-        _audit(case, "sla.pause", {"at": now.isoformat()})
+        sla_note(case, _("SLA paused: waiting for the customer."), {"action": "paused"})
+        sla_audit(case, "sla.pause", {"at": now.isoformat()})
 
 
 def _resume(case: Case, now: datetime) -> None:
@@ -163,13 +169,13 @@ def _resume(case: Case, now: datetime) -> None:
         timer.paused_at = None
         timer.next_check_at = _next_check(timer, cal)
         timer.save(update_fields=["due_at", "paused_total", "paused_at", "next_check_at"])
-        _sla_event(
+        sla_note(
             case,
             _("SLA resumed; the deadline moved to %(due)s.")
             % {"due": timezone.localtime(timer.due_at).strftime("%Y-%m-%d %H:%M")},
             {"action": "resumed", "due_at": timer.due_at.isoformat(), "paused_seconds": paused},
         )
-        _audit(case, "sla.resume", {"due_at": timer.due_at.isoformat()})
+        sla_audit(case, "sla.resume", {"due_at": timer.due_at.isoformat()})
 
 
 @transaction.atomic
@@ -192,18 +198,12 @@ def sla_case_pause(*, case: Case, user: User, reason: str) -> bool:
         .update(paused_at=now, next_check_at=None)
     ):
         return False
-    _sla_event(
+    sla_note(
         case,
         _("SLA paused: %(reason)s") % {"reason": reason},
         {"action": "paused", "reason": reason},
     )
-    audit_record(
-        actor=user,
-        action="sla.pause",
-        obj=case,
-        changes={"number": case.number, "reason": reason},
-        actor_label=user.get_username(),
-    )
+    sla_audit(case, "sla.pause", {"reason": reason}, actor=user)
     return True
 
 
@@ -254,7 +254,7 @@ def _replan(case: Case, timer: SlaTimer, policy: SlaPolicy) -> None:
         timer.breached_at = None
     timer.next_check_at = _next_check(timer, cal)
     timer.save()
-    _sla_event(
+    sla_note(
         case,
         _("SLA policy changed to %(policy)s; %(kind)s now due %(due)s.")
         % {
@@ -264,7 +264,7 @@ def _replan(case: Case, timer: SlaTimer, policy: SlaPolicy) -> None:
         },
         {"action": "recomputed", "kind": timer.kind, "policy": policy.key},
     )
-    _audit(
+    sla_audit(
         case,
         "sla.recompute",
         {
@@ -318,19 +318,13 @@ def sla_case_set_policy(
     SlaCasePolicy.objects.update_or_create(
         case=case, defaults={"policy": policy, "reason": (reason or "")[:200]}
     )
-    audit_record(
-        actor=actor,
-        action="sla.policy_set",
-        obj=case,
-        changes={"number": case.number, "policy": policy.key, "reason": reason},
-        actor_label=actor.get_username() if actor else SYSTEM_LABEL,
-    )
+    sla_audit(case, "sla.policy_set", {"policy": policy.key, "reason": reason}, actor=actor)
     now = timezone.now()
     for timer in _open(case, *TimerKind.values).select_related("policy"):
         if not policy.target(timer.kind)[1]:
             timer.stopped_at, timer.next_check_at = now, None
             timer.save(update_fields=["stopped_at", "next_check_at"])
-            _sla_event(
+            sla_note(
                 case,
                 _("SLA policy changed to %(policy)s, which has no %(kind)s target.")
                 % {"policy": policy.name, "kind": timer.get_kind_display()},
@@ -344,7 +338,7 @@ def sla_case_set_policy(
             if kind in had or (kind == TimerKind.FIRST_RESPONSE and _staff_replied(case)):
                 continue
             if _start(case, policy, kind, case.created_at):
-                _sla_event(
+                sla_note(
                     case,
                     _("SLA policy %(policy)s set.") % {"policy": policy.name},
                     {"action": "started", "kind": kind, "policy": policy.key},
@@ -401,7 +395,7 @@ def _check(timer: SlaTimer, now: datetime) -> None:
         if str(level) in timer.warned_levels or now < point or now >= timer.due_at:
             continue
         timer.warned_levels = [*timer.warned_levels, str(level)]
-        _sla_event(
+        sla_note(
             case,
             _("SLA warning: %(pct)d%% of the %(kind)s time used; due %(due)s.")
             % {
@@ -411,7 +405,7 @@ def _check(timer: SlaTimer, now: datetime) -> None:
             },
             {"action": "warning", "kind": timer.kind, "level": level},
         )
-        _audit(case, "sla.warning", {"kind": timer.kind, "level": level})
+        sla_audit(case, "sla.warning", {"kind": timer.kind, "level": level})
         notify.staff_sla_warning(
             case,
             message=_("%(number)s: %(kind)s due %(due)s")
@@ -426,7 +420,7 @@ def _check(timer: SlaTimer, now: datetime) -> None:
         # Levels passed together with the deadline are not warned after the fact.
         timer.warned_levels = [str(float(x)) for x in timer.policy.warning_thresholds]
         timer.breached_at = now
-        _sla_event(
+        sla_note(
             case,
             _("SLA breached: the %(kind)s deadline %(due)s has passed.")
             % {
@@ -435,7 +429,7 @@ def _check(timer: SlaTimer, now: datetime) -> None:
             },
             {"action": "breached", "kind": timer.kind, "due_at": timer.due_at.isoformat()},
         )
-        _audit(case, "sla.breach", {"kind": timer.kind, "due_at": timer.due_at.isoformat()})
+        sla_audit(case, "sla.breach", {"kind": timer.kind, "due_at": timer.due_at.isoformat()})
         if case.priority > Priority.P1:
             cases.case_update_fields(
                 actor=cases.Actor.system(SYSTEM_LABEL),
@@ -498,26 +492,21 @@ def sla_timer_extend(
     timer.save(update_fields=["due_at", "extensions", "breached_at", "next_check_at"])
     case = timer.case
     due_text = timezone.localtime(new_due).strftime("%Y-%m-%d")
-    CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.NOTE,
-        author_type=AuthorType.STAFF,
+    sla_note(
+        case,
+        _("Deadline extended to %(due)s: %(reason)s") % {"due": due_text, "reason": reason},
+        {"action": "extended", "number": number, "due_at": new_due.isoformat()},
         author=user,
-        is_public=False,
-        body=_("Deadline extended to %(due)s: %(reason)s") % {"due": due_text, "reason": reason},
-        data={"sla": {"action": "extended", "number": number, "due_at": new_due.isoformat()}},
     )
-    audit_record(
-        actor=user,
-        action="sla.extend",
-        obj=case,
-        changes={
-            "number": case.number,
+    sla_audit(
+        case,
+        "sla.extend",
+        {
             "extension": number,
             "due_at": new_due.isoformat(),
             "approved_by": approved_by.pk if approved_by else None,
         },
-        actor_label=user.get_username(),
+        actor=user,
     )
     from tingsu.channels import notify
     from tingsu.channels.models import NotificationEvent
