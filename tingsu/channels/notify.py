@@ -267,17 +267,25 @@ def staff_assigned(case: Case, *, assignee: User, actor: User | None, cause: Any
     )
 
 
-def staff_transferred(case: Case, *, actor: User | None, reason: str, cause: Any = None) -> None:
+def _notify_supervisors(
+    case: Case, *, kind: str, message: str, cause: Any, actor: User | None = None
+) -> None:
+    """Tell the supervisors of the case's department, if it has one."""
     if case.department_id is None:
         return
-    supervisors = department_supervisors(department_id=case.department_id)
     notify_staff(
-        users=supervisors,
-        kind=StaffNotificationKind.TRANSFERRED,
+        users=department_supervisors(department_id=case.department_id),
+        kind=kind,
         case=case,
-        actor=actor,
-        message=reason,
+        message=message,
         cause=cause,
+        actor=actor,
+    )
+
+
+def staff_transferred(case: Case, *, actor: User | None, reason: str, cause: Any = None) -> None:
+    _notify_supervisors(
+        case, kind=StaffNotificationKind.TRANSFERRED, message=reason, cause=cause, actor=actor
     )
 
 
@@ -309,13 +317,9 @@ def unread_count(user: User) -> int:
 
 def staff_bounce_alert(case: Case, *, count: int) -> None:
     """The case has been transferred too many times (踢皮球): tell its department's supervisors."""
-    if case.department_id is None:
-        return
-    supervisors = department_supervisors(department_id=case.department_id)
-    notify_staff(
-        users=supervisors,
+    _notify_supervisors(
+        case,
         kind=StaffNotificationKind.TRANSFERRED,
-        case=case,
         message=_("Transferred %(n)d times; please take ownership.") % {"n": count},
         cause=f"bounce{count}",
     )
@@ -337,12 +341,4 @@ def staff_sla_warning(case: Case, *, message: str, cause: Any) -> None:
 
 def staff_sla_breached(case: Case, *, message: str, cause: Any) -> None:
     """A deadline has passed: tell the department's supervisors."""
-    if case.department_id is None:
-        return
-    notify_staff(
-        users=department_supervisors(department_id=case.department_id),
-        kind=StaffNotificationKind.SLA_BREACHED,
-        case=case,
-        message=message,
-        cause=cause,
-    )
+    _notify_supervisors(case, kind=StaffNotificationKind.SLA_BREACHED, message=message, cause=cause)
