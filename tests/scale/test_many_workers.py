@@ -10,17 +10,14 @@ tingsu.sla.services.sla_claim_due). Runs in the PostgreSQL pass (marker `postgre
 """
 
 import importlib
-import logging
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections import Counter
 from datetime import datetime
-from email import message_from_bytes, policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,6 +32,7 @@ from tingsu.audit.models import AuditEntry
 from tingsu.cases.models import Case, CaseEvent, new_access_salt
 from tingsu.channels.models import OutboxMessage, OutboxStatus
 from tingsu.channels.outbox import outbox_enqueue, outbox_suppressed
+from tingsu.core.smtp_peer import smtp_peer as start_smtp_peer
 from tingsu.core.testing import make_case, make_customer, make_world
 from tingsu.sla.models import SlaTimer
 
@@ -48,36 +46,10 @@ MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-class Inbox:
-    """What the SMTP peer received: one entry per delivery."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_peer():
-    from aiosmtpd.controller import Controller
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # a debug line per SMTP command
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with start_smtp_peer() as peer:
+        yield peer
 
 
 def database_url() -> str:

@@ -1,9 +1,7 @@
-import socket
-from email import message_from_bytes, policy
-
 import pytest
 
 from tingsu.channels.contracts import Identity, InboundMessage
+from tingsu.core.smtp_peer import smtp_peer as start_smtp_peer
 
 
 @pytest.fixture
@@ -24,39 +22,11 @@ def inbound():
     return make
 
 
-class Inbox:
-    """What a real SMTP peer (aiosmtpd) received: one entry per delivery."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def message_ids(self):
-        return [m["Message-ID"] for m in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_peer():
     """A real SMTP server on 127.0.0.1:<free port>; yields (inbox, port)."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with start_smtp_peer() as peer:
+        yield peer
 
 
 @pytest.fixture

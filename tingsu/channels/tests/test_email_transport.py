@@ -86,7 +86,7 @@ def test_a_deferred_recipient_is_a_transient_error(db, smtp_settings, smtp_peer)
 
 
 def test_an_unreachable_server_is_a_transient_error(db, settings):
-    from tingsu.channels.tests.conftest import free_port
+    from tingsu.core.smtp_peer import free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
