@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,12 @@ class CasesConfig(AppConfig):
     name = "tingsu.cases"
     label = "cases"
     verbose_name = _("Case handling")
+
+    def ready(self) -> None:
+        post_migrate.connect(_repair_search_index, sender=self)
+
+
+def _repair_search_index(sender, using, **kwargs) -> None:
+    from tingsu.cases.search import ensure_search_index
+
+    ensure_search_index(using)

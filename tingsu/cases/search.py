@@ -1,0 +1,164 @@
+"""Case text search: a case-insensitive substring of the number, subject, description,
+order number or customer name, or the customer's exact phone or email (blind index).
+
+The meaning is the plain `icontains` scan; this module only finds the rows through an
+index so a search does not read every case:
+
+- SQLite: FTS5 tables with the `trigram` tokenizer (`cases_case_fts` over number, subject,
+  description and order number; `cases_customer_fts` over customer names), external
+  content kept in sync by triggers (migration 0002_search_index). The FTS match only
+  narrows the candidates; the same `icontains` conditions then decide, so the results are
+  exactly those of the scan (FTS folds case beyond ASCII, SQLite's LIKE does not).
+- PostgreSQL: pg_trgm GIN indexes on `UPPER(col::text)`, the expression Django's
+  `icontains` compares, so the planner uses them for the very same filter.
+
+Trigrams need at least three characters. A shorter term (e.g. 漏水) falls back to the
+scan on SQLite; on PostgreSQL the planner decides (a GIN index cannot narrow it either).
+"""
+
+from django.db import connection, connections, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from tingsu.cases.models import Case
+from tingsu.customers.models import Customer
+from tingsu.customers.phones import looks_like_phone
+from tingsu.customers.selectors import customer_email_q, customer_phone_q
+
+# Shortest term an index can narrow (a trigram is three characters).
+MIN_INDEXED_LENGTH = 3
+
+CASE_FTS = "cases_case_fts"
+CUSTOMER_FTS = "cases_customer_fts"
+CASE_FTS_COLUMNS = ("number", "subject", "description", "order_number")
+
+
+def case_text_q(text: str) -> Q:
+    """Q over cases matching the search term `text` (already stripped, not empty)."""
+    fields = Q()
+    for column in CASE_FTS_COLUMNS:
+        fields |= Q(**{f"{column}__icontains": text})
+    cases = Case.objects.filter(fields)
+    name = Q(name__icontains=text)
+    if connection.vendor == "sqlite" and len(text) >= MIN_INDEXED_LENGTH:
+        phrase = _fts_phrase(text)
+        cases = cases.filter(pk__in=_fts_rowids(CASE_FTS, phrase))
+        name &= Q(pk__in=_fts_rowids(CUSTOMER_FTS, phrase))
+    # Contact data is encrypted: exact match through the blind index only.
+    contact = Q()
+    if looks_like_phone(text):
+        contact |= customer_phone_q(text)
+    if "@" in text:
+        contact |= customer_email_q(text)
+    customers = Customer.objects.filter(name | contact)
+    # One set of ids, so the outer query (sorted, paged, counted) joins it once instead of
+    # testing each branch on every row.
+    of_customers = Case.objects.filter(customer__in=customers.order_by().values("pk"))
+    matching = cases.order_by().values("pk").union(of_customers.order_by().values("pk"))
+    return Q(pk__in=matching)
+
+
+def search_cases(qs: QuerySet, text: str) -> QuerySet:
+    text = text.strip()
+    return qs.filter(case_text_q(text)) if text else qs
+
+
+def _fts_phrase(text: str) -> str:
+    # One FTS5 string: the trigram tokenizer matches it as a substring.
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_rowids(table: str, phrase: str) -> RawSQL:
+    # `table` is one of this module's constants; the term goes in as a parameter.
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [phrase])  # noqa: S608, S611
+
+
+# The indexes, created by migration 0002_search_index and repaired after every migrate
+# (`ensure_search_index`): on SQLite, a migration that rebuilds cases_case or
+# customers_customer (Django copies the table and drops the old one) drops its triggers.
+_SQLITE_INDEXED = {
+    # fts table: (content table, columns)
+    CASE_FTS: ("cases_case", CASE_FTS_COLUMNS),
+    CUSTOMER_FTS: ("customers_customer", ("name",)),
+}
+_PG_INDEXED = {
+    "cases_case_number_trgm": ("cases_case", "number"),
+    "cases_case_subject_trgm": ("cases_case", "subject"),
+    "cases_case_description_trgm": ("cases_case", "description"),
+    "cases_case_order_number_trgm": ("cases_case", "order_number"),
+    "cases_customer_name_trgm": ("customers_customer", "name"),
+}
+
+
+def _sqlite_triggers(fts: str) -> dict[str, str]:
+    content, columns = _SQLITE_INDEXED[fts]
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    # Identifiers only, from this module's constants.
+    add = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"  # noqa: S608
+    remove = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"  # noqa: S608
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+    return {
+        f"{fts}_insert": f"AFTER INSERT ON {content} BEGIN {add} END",
+        f"{fts}_delete": f"AFTER DELETE ON {content} BEGIN {remove} END",
+        # Django's save() sets every column: reindex only when an indexed one changed.
+        f"{fts}_update": (
+            f"AFTER UPDATE OF {names} ON {content} WHEN {changed} BEGIN {remove} {add} END"
+        ),
+    }
+
+
+def create_search_index(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for fts, (content, columns) in _SQLITE_INDEXED.items():
+            schema_editor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({', '.join(columns)}, "
+                f"content='{content}', content_rowid='id', tokenize='trigram')"
+            )
+            _sqlite_install(schema_editor.execute, fts)
+    elif vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for index, (table, column) in _PG_INDEXED.items():
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
+                f"USING gin (UPPER({column}::text) gin_trgm_ops)"
+            )
+
+
+def drop_search_index(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for fts in _SQLITE_INDEXED:
+            for trigger in _sqlite_triggers(fts):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
+    elif vendor == "postgresql":
+        for index in _PG_INDEXED:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+
+
+def _sqlite_install(execute, fts: str) -> None:
+    for trigger, body in _sqlite_triggers(fts).items():
+        execute(f"CREATE TRIGGER IF NOT EXISTS {trigger} {body}")
+    execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608
+
+
+def ensure_search_index(using: str) -> list[str]:
+    """Put back SQLite search triggers a table rebuild dropped, and refill that index.
+
+    Returns the FTS tables repaired (none when all is in place, or on PostgreSQL)."""
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return []
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {name for (name,) in cursor.fetchall()}
+        repaired = []
+        for fts in _SQLITE_INDEXED:
+            if fts in present and not set(_sqlite_triggers(fts)) <= present:
+                with transaction.atomic(using=using):
+                    _sqlite_install(cursor.execute, fts)
+                repaired.append(fts)
+    return repaired
