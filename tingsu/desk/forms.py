@@ -19,6 +19,7 @@ from tingsu.cases.models import (
 )
 from tingsu.cases.selectors import SORTS, CaseFilters, QueueTab, SlaFilter
 from tingsu.cases.workflow import Action
+from tingsu.desk.rendering import FastWidgetRenderer
 
 TAB_LABELS = {
     QueueTab.MINE: _("Mine"),
@@ -108,9 +109,10 @@ class MultipleFileField(forms.FileField):
 
 
 class BootstrapMixin:
-    """Gives each widget its Bootstrap class."""
+    """Gives each widget its Bootstrap class; renders the plain widgets without templates."""
 
     id_prefix = ""
+    default_renderer = FastWidgetRenderer()
 
     def _style(self) -> None:
         # The case page holds several forms; distinct ids keep labels pointing at their input.
