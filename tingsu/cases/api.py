@@ -29,6 +29,7 @@ from tingsu.cases.services import (
     case_update_fields,
 )
 from tingsu.core.errors import ValidationFailed
+from tingsu.core.pagination import capped_count
 from tingsu.customers.phones import looks_like_phone
 from tingsu.customers.selectors import customer_phone_q
 from tingsu.customers.services import customer_resolve
@@ -160,8 +161,10 @@ def complaint_list(request: HttpRequest, params: Query[s.CaseListParams]):
         pii_search_by_phone(actor=principal.user, phone=params.q, where="api.complaints")
     pii_clear = user_sees_pii(principal.user)
     items = list(qs[params.offset : params.offset + params.limit])
+    counted = capped_count(qs, offset=params.offset)
     return {
-        "count": qs.count(),
+        "count": counted.count,
+        "count_capped": counted.capped,
         "limit": params.limit,
         "offset": params.offset,
         "items": [s.case_out(c, pii_clear=pii_clear) for c in items],

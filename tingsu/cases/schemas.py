@@ -193,7 +193,16 @@ class CaseOut(Schema):
 
 
 class CasePage(Schema):
-    count: int
+    count: int = Field(
+        description=(
+            "How many complaints match. Counting stops 1,000 rows past `offset` "
+            "(TINGSU_LIST_COUNT_CAP): then `count` is `offset` + 1,000, a lower bound, "
+            "and `count_capped` is true."
+        )
+    )
+    count_capped: bool = Field(
+        description="True when more complaints match than `count` says (see `count`)."
+    )
     limit: int
     offset: int
     items: list[CaseOut]

@@ -48,7 +48,27 @@ def test_it_paginates_with_a_total_count(api_as, world):
     response = api_as(world.root).get("/complaints", {"limit": 2, "offset": 1, "sort": "oldest"})
     body = response.json()
     assert body["count"] == 5 and body["limit"] == 2 and body["offset"] == 1
+    assert body["count_capped"] is False
     assert [c["number"] for c in body["items"]] == [cases[1].number, cases[2].number]
+
+
+def test_it_stops_counting_past_the_cap(api_as, world, settings):
+    settings.TINGSU_LIST_COUNT_CAP = 2
+    cases = [make_case(category=world.category) for _ in range(5)]
+    api = api_as(world.root)
+    body = api.get("/complaints", {"limit": 2, "offset": 1, "sort": "oldest"}).json()
+    # Counting stops two rows past the offset: at least 3 match, and more than that.
+    assert body["count"] == 3 and body["count_capped"] is True
+    assert [c["number"] for c in body["items"]] == [cases[1].number, cases[2].number]
+    body = api.get("/complaints", {"limit": 2, "offset": 3, "sort": "oldest"}).json()
+    assert body["count"] == 5 and body["count_capped"] is False
+
+
+def test_the_schema_documents_the_capped_count(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    page = schema["components"]["schemas"]["CasePage"]
+    assert "count_capped" in page["required"]
+    assert "lower bound" in page["properties"]["count"]["description"]
 
 
 def test_it_rejects_a_limit_above_one_hundred(api_as, world):

@@ -1,10 +1,12 @@
 import datetime as dt
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from tingsu.cases.models import Case, Channel, Severity, Status
+from tingsu.core.pagination import CappedCount, CappedPaginator
 from tingsu.core.testing import make_case
 from tingsu.desk.tests.conftest import messages_of, rows
 
@@ -106,6 +108,46 @@ def test_it_pages_by_25(world, login):
     assert len(rows(first)) == 25
     assert "page=2" in first.content.decode()
     assert len(rows(client.get(URL, {"page": 2}))) == 2
+
+
+def test_it_counts_exactly_below_the_cap(world, login, settings):
+    settings.TINGSU_LIST_COUNT_CAP = 30
+    for _ in range(27):
+        make_case(department=world.service)
+    html = login(world.carol).get(URL).content.decode()
+    assert '<span data-testid="queue-count">27 cases</span>' in html
+    assert "Page 1 of 2" in html and 'hx-get="?page=2"' in html
+
+
+def test_it_stops_counting_at_the_cap_and_still_pages(world, login, settings):
+    settings.TINGSU_LIST_COUNT_CAP = 25
+    cases = [make_case(department=world.service) for _ in range(27)]
+    client = login(world.carol)
+    first = client.get(URL, {"sort": "oldest"})
+    html = first.content.decode()
+    assert '<span data-testid="queue-count">25+ cases</span>' in html
+    assert ">Page 1</span>" in html and "Page 1 of" not in html
+    assert 'hx-get="?sort=oldest&amp;page=2"' in html
+    assert rows(first) == [c.number for c in cases[:25]]
+    # From page 2 on, the rest of the list is within the cap: the count is exact again.
+    second = client.get(URL, {"sort": "oldest", "page": 2})
+    assert rows(second) == [c.number for c in cases[25:]]
+    assert '<span data-testid="queue-count">27 cases</span>' in second.content.decode()
+    assert "Page 2 of 2" in second.content.decode()
+    # A page past the end shows the last one, as before.
+    assert rows(client.get(URL, {"sort": "oldest", "page": 9})) == rows(second)
+
+
+def test_it_shows_a_capped_count_with_thousands_separators(world, rf):
+    paginator = CappedPaginator(Case.objects.none(), 25)
+    paginator.__dict__["_counted"] = CappedCount(1000, True)  # as if 1,001 rows matched
+    request = rf.get(URL)
+    request.user = world.carol
+    html = render_to_string(
+        "desk/partials/_queue_table.html", {"page_obj": paginator.page(1)}, request=request
+    )
+    assert '<span data-testid="queue-count">1,000+ cases</span>' in html
+    assert ">Page 1</span>" in html
 
 
 def test_it_ignores_bad_filter_values_with_a_message(world, login):
