@@ -1,7 +1,10 @@
 """Display helpers for the staff workspace: status badges and timeline field changes."""
 
+from functools import lru_cache
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import translation
 
 from tingsu.cases.models import Case, Channel, Priority, Severity, Status
 
@@ -43,16 +46,33 @@ def channel_label(value) -> str:
     return _label("channel", value)
 
 
+@register.filter
+def severity_label(value) -> str:
+    return _label("severity", value)
+
+
+@register.filter
+def priority_label(value) -> str:
+    return _label("priority", value)
+
+
+@lru_cache(maxsize=64)
+def _labels(field: str, language: str | None) -> dict:
+    """A field's choice labels in one language, translated once per process (the model's
+    get_FOO_display translates every label of the field on each call)."""
+    with translation.override(language):
+        return {choice.value: str(choice.label) for choice in CHOICES[field]}
+
+
 def _label(field: str, value) -> str:
     if value in (None, "", []):
         return "—"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    choices = CHOICES.get(field)
-    if choices is not None:
+    if field in CHOICES:
         try:
-            return str(choices(value).label)
-        except ValueError:
+            return _labels(field, translation.get_language())[value]
+        except (KeyError, TypeError):
             pass
     return str(value)
 
