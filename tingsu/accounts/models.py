@@ -1,8 +1,10 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tingsu.core.models import TimeStampedModel
@@ -125,6 +127,10 @@ def hash_api_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# How stale ApiKey.last_used_at may be (see ApiKey.mark_used).
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 class ApiKey(TimeStampedModel):
     """A key for apps and mini-programs. Only its hash is stored.
 
@@ -162,3 +168,12 @@ class ApiKey(TimeStampedModel):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def mark_used(self) -> None:
+        """Record that the key was used. Written at most once a minute per key (an UPDATE
+        on every request is a write on the API's hot path), so `last_used_at` may be up to
+        a minute behind the key's latest request."""
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= LAST_USED_PRECISION:
+            ApiKey.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now

@@ -1,7 +1,6 @@
 import hmac
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from tingsu.accounts.models import ApiKey, Role, User, hash_api_key
 
@@ -18,7 +17,7 @@ def api_key_authenticate(*, raw: str) -> ApiKey | None:
     )
     if key is None or not hmac.compare_digest(key.key_hash, hash_api_key(raw)):
         return None
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    key.mark_used()
     return key
 
 
