@@ -1,3 +1,15 @@
+"""Appending to the audit hash chain.
+
+An entry is chained (given its sequence number and the previous entry's hash) under a lock
+on the chain head, which is held until the transaction ends. Outside `audit_batch()` that
+happens as each entry is recorded; inside, the entries are collected and chained together
+as the batch ends, just before the service's transaction commits, so concurrent
+transactions wait on the head only for that moment instead of for their whole duration.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -57,22 +69,82 @@ def audit_record(
         ip=clean_ip(ip) if ip is not None else context.ip,
         user_agent=(user_agent if user_agent is not None else context.user_agent)[:USER_AGENT_MAX],
     )
-    head = _lock_head()
-    entry.seq = head.seq + 1
-    entry.prev_hash = head.hash
-    entry.hash = entry_hash(
-        seq=entry.seq,
-        created_at=entry.created_at,
-        actor_id=entry.actor_id,
-        actor_label=entry.actor_label,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        changes=entry.changes,
-        ip=entry.ip,
-        user_agent=entry.user_agent,
-        prev_hash=entry.prev_hash,
-    )
-    entry.save(force_insert=True)
-    AuditChainHead.objects.filter(pk=HEAD_PK).update(seq=entry.seq, hash=entry.hash)
+    pending = _batch.get()
+    if pending is not None:
+        # Chained when the batch ends; dropped if a savepoint around this is rolled back
+        # (Django discards the savepoint's on-commit callbacks, the marker among them).
+        marker = _Marker()
+        transaction.on_commit(marker)
+        pending.append((entry, marker))
+        return entry
+    _chain([entry])
     return entry
+
+
+class _Marker:
+    """A no-op on-commit callback whose presence says its savepoint was not rolled back."""
+
+    def __call__(self) -> None:
+        pass
+
+
+def _chain(entries: list[AuditEntry]) -> None:
+    """Give the entries their place after the chain head, write them, move the head."""
+    head = _lock_head()
+    seq, prev = head.seq, head.hash
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev
+        entry.hash = prev = entry_hash(
+            seq=entry.seq,
+            created_at=entry.created_at,
+            actor_id=entry.actor_id,
+            actor_label=entry.actor_label,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            changes=entry.changes,
+            ip=entry.ip,
+            user_agent=entry.user_agent,
+            prev_hash=entry.prev_hash,
+        )
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        AuditEntry.objects.bulk_create(entries)
+    AuditChainHead.objects.filter(pk=HEAD_PK).update(seq=seq, hash=prev)
+
+
+# Inside audit_batch(): the (entry, marker) pairs recorded so far.
+_batch: ContextVar[list | None] = ContextVar("tingsu_audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Chain the entries recorded inside together as the block ends (three queries however
+    many there are), locking the chain head only from then until the transaction ends.
+
+    Use it inside the transaction, around a whole change (e.g. case_create). Entries from
+    a savepoint that was rolled back are dropped with it; if the block raises, nothing is
+    written. Inside the block, recorded entries have no sequence or hash yet. Nested
+    blocks join the outer one.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    assert transaction.get_connection().in_atomic_block, "audit_batch needs a transaction"
+    pending: list = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    conn = transaction.get_connection()
+    if not pending or conn.needs_rollback:
+        return
+    markers = {id(marker) for _entry, marker in pending}
+    alive = {id(item[1]) for item in conn.run_on_commit}
+    conn.run_on_commit = [item for item in conn.run_on_commit if id(item[1]) not in markers]
+    entries = [entry for entry, marker in pending if id(marker) in alive]
+    if entries:
+        _chain(entries)
