@@ -2,6 +2,7 @@
 event and audit entry in one transaction. Interfaces (portal, desk, API, channels, tasks)
 call these and nothing else."""
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import Department, Role, User
-from tingsu.audit.services import audit_record
+from tingsu.audit.services import audit_batch, audit_record
 from tingsu.cases.attachments import (
     content_type_for,
     safe_filename,
@@ -44,6 +45,7 @@ from tingsu.cases.permissions import (
     check_staff_can_act,
 )
 from tingsu.cases.workflow import ACTIVE_STATUSES, TRANSITIONS, Action
+from tingsu.core.config import config_scope
 from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
 from tingsu.customers.models import Customer
 
@@ -153,7 +155,21 @@ def _validate_text(field: str, value: str, *, label: str, max_chars: int) -> str
     return value
 
 
+def _unit_of_work(func):
+    """Inside the service's transaction: read the configuration version once (core.config)
+    and chain the audit entries together at the end, so the chain head is locked only
+    just before commit (audit.services.audit_batch)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with config_scope(), audit_batch():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 @transaction.atomic
+@_unit_of_work
 def case_create(
     *,
     actor: Actor,
@@ -197,7 +213,8 @@ def case_create(
     if department is None and category is not None:
         department = category.default_department
     try:
-        with transaction.atomic():
+        # A savepoint only when a lost race on the key has to be recovered from.
+        with transaction.atomic(savepoint=bool(idempotency_key)):
             case = Case.objects.create(
                 number=next_case_number(),
                 channel=channel,
@@ -214,9 +231,10 @@ def case_create(
             )
     except IntegrityError:
         # A concurrent submit with the same key won the race.
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-        if idempotency_key and existing:
-            return existing, False
+        if idempotency_key:
+            existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+            if existing:
+                return existing, False
         raise
     if tags:
         case.tags.set(_tags(tags))
@@ -236,12 +254,16 @@ def case_create(
     from tingsu.triage.learning.services import triage_predict_case
 
     triage_predict_case(case=case, actor=actor)  # logged, never raised
-    case = _triage("on_case_created", case)
+    # The hook changes this very instance (it holds the new row, locked by this transaction).
+    case = _triage("on_case_created", case, in_place=True)
     return case, True
 
 
-def _triage(hook: str, case: Case) -> Case:
-    """Risk, routing and assignment (triage app) in a savepoint: logged, never raised."""
+def _triage(hook: str, case: Case, *, in_place: bool = False) -> Case:
+    """Risk, routing and assignment (triage app) in a savepoint: logged, never raised.
+
+    `in_place`: the hook changes the instance it is given, so it is read again only if the
+    hook failed (its savepoint was rolled back)."""
     try:
         from tingsu.triage import hooks
 
@@ -249,7 +271,9 @@ def _triage(hook: str, case: Case) -> Case:
             getattr(hooks, hook)(case)
     except Exception:
         logger.exception("Triage %s failed for %s; the change itself went through", hook, case)
-    case.refresh_from_db()
+        in_place = False
+    if not in_place:
+        case.refresh_from_db()
     return case
 
 
@@ -355,15 +379,17 @@ def case_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
     return _assign(actor, case, assignee)
 
 
-@transaction.atomic
-def case_auto_assign(*, actor: Actor, case: Case, assignee: User) -> Case:
-    """Assignment by the system (triage strategies); only the assignee is checked."""
+def case_auto_assign(*, actor: Actor, case: Case, assignee: User, locked: bool = False) -> Case:
+    """Assignment by the system (triage strategies); only the assignee is checked.
+
+    `locked`: see case_update_fields."""
     if actor.author_type != AuthorType.SYSTEM:
         raise TingsuError(ErrorCode.PERMISSION_DENIED, _("Only the system assigns this way."))
-    case = _lock(case)
-    _require_active(case)
-    check_assignee_eligible(assignee)
-    return _assign(actor, case, assignee)
+    with transaction.atomic(savepoint=not locked):
+        case = case if locked else _lock(case)
+        _require_active(case)
+        check_assignee_eligible(assignee)
+        return _assign(actor, case, assignee)
 
 
 def _assign(actor: Actor, case: Case, assignee: User) -> Case:
@@ -446,11 +472,18 @@ def case_transfer(*, actor: Actor, case: Case, department: Department, reason: s
     return case
 
 
-@transaction.atomic
-def case_route(*, actor: Actor, case: Case, department: Department, reason: str) -> Case:
+def case_route(
+    *, actor: Actor, case: Case, department: Department, reason: str, locked: bool = False
+) -> Case:
     """Routing (triage) puts an unassigned case into a department's queue. The event is a
-    transfer marked `routed`, so it does not count as a bounce."""
-    case = _lock(case)
+    transfer marked `routed`, so it does not count as a bounce.
+
+    `locked`: see case_update_fields."""
+    with transaction.atomic(savepoint=not locked):
+        return _route(actor, case if locked else _lock(case), department, reason)
+
+
+def _route(actor: Actor, case: Case, department: Department, reason: str) -> Case:
     _require_active(case)
     if case.department_id == department.pk or case.assignee_id is not None:
         return case
@@ -537,12 +570,22 @@ def _clean_change(field: str, value: Any) -> Any:
     return value
 
 
-@transaction.atomic
-def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> Case:
+def case_update_fields(
+    *, actor: Actor, case: Case, changes: dict[str, Any], locked: bool = False
+) -> Case:
     """Change editable fields. Unknown or protected fields are refused, not ignored.
 
     `changes` holds model values: a Category for category, a list of names for tags.
+    `locked=True` says `case` is already locked by this transaction and current (e.g. the
+    case it just created): it is changed and returned as it is, not read and locked again,
+    and without a savepoint of its own (the caller's savepoint or transaction takes back
+    a failure).
     """
+    with transaction.atomic(savepoint=not locked):
+        return _update_fields(actor=actor, case=case, changes=changes, locked=locked)
+
+
+def _update_fields(*, actor: Actor, case: Case, changes: dict[str, Any], locked: bool) -> Case:
     refused = sorted(set(changes) - set(EDITABLE_FIELDS))
     if refused:
         raise TingsuError(
@@ -554,7 +597,7 @@ def case_update_fields(*, actor: Actor, case: Case, changes: dict[str, Any]) -> 
         check_can_edit_fields(actor.user, list(changes))
     # Every value is checked before anything is written, so a bad one changes nothing.
     changes = {field: _clean_change(field, value) for field, value in changes.items()}
-    case = _lock(case)
+    case = case if locked else _lock(case)
     if case.status in (Status.MERGED, Status.WITHDRAWN, Status.REJECTED, Status.CLOSED):
         raise TingsuError(
             ErrorCode.INVALID_TRANSITION,

@@ -7,3 +7,9 @@ class SlaConfig(AppConfig):
     label = "sla"
     verbose_name = _("SLA")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tingsu.core.config import watch
+        from tingsu.sla.models import BusinessCalendar, CalendarDay, SlaPolicy
+
+        watch(SlaPolicy, BusinessCalendar, CalendarDay)

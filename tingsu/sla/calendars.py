@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tingsu.core.config import cached, config_changed
 from tingsu.core.errors import ValidationFailed
 
 from .clock import Calendar
@@ -18,8 +19,25 @@ CHINA_CALENDAR_NAME = "中国大陆"
 HORIZON_DAYS = 400
 
 
+# Calendars kept per process (tingsu.core.config); past this many, all are dropped.
+CACHED_CALENDARS = 64
+
+
 def calendar_load(calendar: BusinessCalendar, *, around: date) -> Calendar:
-    """The pure calendar for deadlines starting near `around` (one query)."""
+    """The pure calendar for deadlines starting near `around`: cached per process until a
+    calendar or its days change (one query when not cached)."""
+    loaded: dict = cached("sla.calendars", dict)
+    key = (calendar.pk, around)
+    found = loaded.get(key)
+    if found is None:
+        found = _calendar_load(calendar, around=around)
+        if len(loaded) >= CACHED_CALENDARS:
+            loaded.clear()
+        loaded[key] = found
+    return found
+
+
+def _calendar_load(calendar: BusinessCalendar, *, around: date) -> Calendar:
     days = CalendarDay.objects.filter(
         calendar=calendar,
         date__gte=around - timedelta(days=7),
@@ -102,4 +120,5 @@ def calendar_import(*, calendar: BusinessCalendar, year: int, path: Path | None 
     CalendarDay.objects.bulk_create(
         [CalendarDay(calendar=calendar, date=d, kind=k, name=n[:100]) for d, k, n in rows]
     )
+    config_changed()  # bulk_create sends no signal: cached calendars must be reloaded
     return len(rows)

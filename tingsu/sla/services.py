@@ -11,13 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import Role, User
 from tingsu.audit.services import audit_record
 from tingsu.cases.models import OPEN_STATUSES, AuthorType, Case, CaseEvent, EventKind, Priority
+from tingsu.core.config import cached
 from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
 
 from . import clock
@@ -34,24 +34,50 @@ SYSTEM_LABEL = "sla"
 logger = logging.getLogger("tingsu.sla")
 
 
-def policy_select(*, case: Case) -> SlaPolicy | None:
-    """The policy chosen for this case (sla_case_set_policy), else the first active policy,
-    by order, whose every set condition matches the case."""
-    chosen = (
-        SlaCasePolicy.objects.filter(case_id=case.pk).select_related("policy__calendar").first()
+def _active_policies() -> list[SlaPolicy]:
+    """Active policies by order, with their calendars: cached per process until a policy
+    changes (tingsu.core.config). Read-only."""
+    return cached(
+        "sla.active_policies",
+        lambda: list(
+            SlaPolicy.objects.filter(is_active=True)
+            .select_related("calendar")
+            .order_by("order", "id")
+        ),
     )
-    if chosen is not None:
-        return chosen.policy
+
+
+def policies_by_key() -> dict[str, SlaPolicy]:
+    """Every policy (active or not) by key, with its calendar; cached like the above."""
+    return cached(
+        "sla.policies_by_key",
+        lambda: {p.key: p for p in SlaPolicy.objects.select_related("calendar")},
+    )
+
+
+def policy_select(*, case: Case, chosen: bool = True) -> SlaPolicy | None:
+    """The policy chosen for this case (sla_case_set_policy), else the first active policy,
+    by order, whose every set condition matches the case. `chosen=False` skips the first
+    look-up (a case created in this transaction has no chosen policy yet)."""
+    if chosen:
+        picked = (
+            SlaCasePolicy.objects.filter(case_id=case.pk).select_related("policy__calendar").first()
+        )
+        if picked is not None:
+            return picked.policy
     category_ids = [case.category_id] if case.category_id else []
     if case.category_id and case.category.parent_id:
         category_ids.append(case.category.parent_id)
-    qs = SlaPolicy.objects.filter(is_active=True).filter(
-        Q(severity="") | Q(severity=case.severity),
-        Q(category__isnull=True) | Q(category_id__in=category_ids),
-        Q(customer_tier="") | Q(customer_tier=case.customer.tier),
-        Q(channel="") | Q(channel=case.channel),
-    )
-    return qs.select_related("calendar").order_by("order", "id").first()
+    tier = case.customer.tier
+    for policy in _active_policies():
+        if (
+            policy.severity in ("", case.severity)
+            and (policy.category_id is None or policy.category_id in category_ids)
+            and policy.customer_tier in ("", tier)
+            and policy.channel in ("", case.channel)
+        ):
+            return policy
+    return None
 
 
 def _calendar(policy: SlaPolicy, start: datetime) -> clock.Calendar:
@@ -99,7 +125,8 @@ def sla_audit(
     )
 
 
-def _start(case: Case, policy: SlaPolicy, kind: str, start: datetime) -> SlaTimer | None:
+def _new_timer(case: Case, policy: SlaPolicy, kind: str, start: datetime) -> SlaTimer | None:
+    """An unsaved timer of this kind under the policy, or None if it sets no target."""
     unit, value = policy.target(kind)
     if not value:
         return None
@@ -113,7 +140,13 @@ def _start(case: Case, policy: SlaPolicy, kind: str, start: datetime) -> SlaTime
         due_at=clock.add(cal, start, unit, value),
     )
     timer.next_check_at = _next_check(timer, cal)
-    timer.save()
+    return timer
+
+
+def _start(case: Case, policy: SlaPolicy, kind: str, start: datetime) -> SlaTimer | None:
+    timer = _new_timer(case, policy, kind, start)
+    if timer is not None:
+        timer.save()
     return timer
 
 
@@ -122,14 +155,14 @@ def _open(case: Case, *kinds: str):
 
 
 def sla_case_created(*, case: Case) -> list[SlaTimer]:
-    policy = policy_select(case=case)
+    policy = policy_select(case=case, chosen=False)
     if policy is None:
         return []
     timers = [
-        _start(case, policy, kind, case.created_at)
+        _new_timer(case, policy, kind, case.created_at)
         for kind in (TimerKind.FIRST_RESPONSE, TimerKind.RESOLUTION)
     ]
-    return [t for t in timers if t]
+    return SlaTimer.objects.bulk_create([t for t in timers if t])
 
 
 def _stop(timers, now: datetime) -> int:
@@ -294,9 +327,13 @@ def _staff_replied(case: Case) -> bool:
     ).exists()
 
 
-@transaction.atomic
 def sla_case_set_policy(
-    *, case: Case, policy: SlaPolicy | str, actor: User | None = None, reason: str = ""
+    *,
+    case: Case,
+    policy: SlaPolicy | str,
+    actor: User | None = None,
+    reason: str = "",
+    locked: bool = False,
 ) -> SlaPolicy:
     """Put a case under a chosen policy (a routing rule's, or a person's choice).
 
@@ -304,20 +341,30 @@ def sla_case_set_policy(
     timers are re-planned from their original start with their paused time kept; a target
     the new policy lacks stops that timer; a first-response or resolution timer the case
     never had is started from the case's creation. Raises NotFound for an unknown key.
+
+    `locked=True`: `case` is locked by the caller's transaction and current (the case it
+    just created); it is not read again and no savepoint is taken.
     """
     if isinstance(policy, str):
         # Named explicitly, a policy applies even if it is off for automatic selection.
-        policy = SlaPolicy.objects.filter(key=policy).first()
+        policy = policies_by_key().get(policy)
         if policy is None:
             raise NotFound(_("No SLA policy with that key."))
     if actor is not None:
         from tingsu.cases.permissions import check_staff_can_act
 
         check_staff_can_act(actor)
-    case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
-    SlaCasePolicy.objects.update_or_create(
-        case=case, defaults={"policy": policy, "reason": (reason or "")[:200]}
-    )
+    with transaction.atomic(savepoint=not locked):
+        if not locked:
+            case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+        return _set_policy(case, policy, actor, reason)
+
+
+def _set_policy(case: Case, policy: SlaPolicy, actor: User | None, reason: str) -> SlaPolicy:
+    # The case row is locked above, so no concurrent writer: no update_or_create savepoint.
+    chosen = {"policy": policy, "reason": (reason or "")[:200]}
+    if not SlaCasePolicy.objects.filter(case=case).update(**chosen, set_at=timezone.now()):
+        SlaCasePolicy.objects.create(case=case, **chosen)
     sla_audit(case, "sla.policy_set", {"policy": policy.key, "reason": reason}, actor=actor)
     now = timezone.now()
     for timer in _open(case, *TimerKind.values).select_related("policy"):
@@ -347,11 +394,14 @@ def sla_case_set_policy(
 
 
 def sla_policy_from_routing(case: Case, policy_key: str) -> None:
-    """The triage app's default TINGSU_TRIAGE_SLA_HOOK: a routing rule chose a policy."""
-    try:
-        sla_case_set_policy(case=case, policy=policy_key, reason="routing")
-    except NotFound:
+    """The triage app's default TINGSU_TRIAGE_SLA_HOOK: a routing rule chose a policy.
+
+    Routing runs on the case case_create has just made, in its transaction."""
+    policy = policies_by_key().get(policy_key)
+    if policy is None:
         logger.warning("Routing rule names SLA policy %r, which does not exist", policy_key)
+        return
+    sla_case_set_policy(case=case, policy=policy, reason="routing", locked=True)
 
 
 # Warnings and breaches, one timer per step.

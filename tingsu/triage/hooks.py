@@ -18,6 +18,7 @@ from tingsu.cases.services import (
     case_route,
     case_update_fields,
 )
+from tingsu.core.config import cached
 from tingsu.triage.assignment import pick_assignee
 from tingsu.triage.models import CaseRisk, CaseRouting, DepartmentRouting
 from tingsu.triage.risk import risk_assess
@@ -30,9 +31,11 @@ def _case(case: Case) -> Case:
     return Case.objects.select_related("customer", "category__parent", "department").get(pk=case.pk)
 
 
-def apply_risk(case: Case, *, waiting: bool = False) -> Case:
-    """Raise severity/priority when new signals say so; never lower them."""
-    risk = CaseRisk.objects.filter(case=case).first()
+def apply_risk(case: Case, *, waiting: bool = False, new: bool = False) -> Case:
+    """Raise severity/priority when new signals say so; never lower them.
+
+    `new`: the case was created in this transaction (see on_case_created)."""
+    risk = None if new else CaseRisk.objects.filter(case=case).first()
     assessment = risk_assess(case, waiting=waiting, known=risk.reasons if risk else ())
     if not assessment.reasons:
         return case
@@ -42,7 +45,7 @@ def apply_risk(case: Case, *, waiting: bool = False) -> Case:
     if assessment.priority < case.priority:
         changes["priority"] = assessment.priority
     if changes:
-        case = case_update_fields(actor=ACTOR, case=case, changes=changes)
+        case = case_update_fields(actor=ACTOR, case=case, changes=changes, locked=new)
     if risk is None:
         CaseRisk.objects.create(case=case, reasons=assessment.reasons, score=assessment.score)
     else:
@@ -64,13 +67,15 @@ def _sla_hook(case: Case, policy: str) -> None:
         getattr(importlib.import_module(module), name)(case, policy)
 
 
-def apply_routing(case: Case) -> Case:
+def apply_routing(case: Case, *, new: bool = False) -> Case:
     rule = match_rule(Complaint.from_case(case))
     if rule is None:
         return case
     reason = _("Routed by rule %(name)s") % {"name": rule.name}
     if rule.set_department_id and rule.set_department_id != case.department_id:
-        case = case_route(actor=ACTOR, case=case, department=rule.set_department, reason=reason)
+        case = case_route(
+            actor=ACTOR, case=case, department=rule.set_department, reason=reason, locked=new
+        )
     changes = {}
     if rule.set_priority and rule.set_priority < case.priority:
         changes["priority"] = rule.set_priority
@@ -78,33 +83,44 @@ def apply_routing(case: Case) -> Case:
         tags = sorted(set(case.tags.values_list("name", flat=True)) | set(rule.tag_list()))
         changes["tags"] = tags
     if changes:
-        case = case_update_fields(actor=ACTOR, case=case, changes=changes)
-    CaseRouting.objects.update_or_create(
-        case=case,
-        defaults={"rule": rule, "rule_name": rule.name, "sla_policy": rule.sla_policy},
-    )
+        case = case_update_fields(actor=ACTOR, case=case, changes=changes, locked=new)
+    routing = {"rule": rule, "rule_name": rule.name, "sla_policy": rule.sla_policy}
+    if new:
+        CaseRouting.objects.create(case=case, **routing)
+    else:
+        CaseRouting.objects.update_or_create(case=case, defaults=routing)
     _sla_hook(case, rule.sla_policy)
     return case
 
 
-def apply_assignment(case: Case) -> Case:
+def _auto_assigning() -> dict[int, DepartmentRouting]:
+    """Department id -> its routing settings, for departments that assign automatically.
+    Cached per process until a setting changes (tingsu.core.config); the round-robin
+    cursor is always read locked from the table (see pick_assignee)."""
+    return cached(
+        "triage.auto_assigning",
+        lambda: {r.department_id: r for r in DepartmentRouting.objects.filter(auto_assign=True)},
+    )
+
+
+def apply_assignment(case: Case, *, new: bool = False) -> Case:
     if case.department_id is None or case.assignee_id is not None:
         return case
-    routing = DepartmentRouting.objects.filter(
-        department_id=case.department_id, auto_assign=True
-    ).first()
+    routing = _auto_assigning().get(case.department_id)
     if routing is None:
         return case
     agent = pick_assignee(case, routing)
     if agent is None:
         return case
-    return case_auto_assign(actor=ACTOR, case=case, assignee=agent)
+    return case_auto_assign(actor=ACTOR, case=case, assignee=agent, locked=new)
 
 
 def on_case_created(case: Case) -> None:
-    case = apply_risk(_case(case))
-    case = apply_routing(_case(case))
-    apply_assignment(_case(case))
+    """`case` is the instance case_create just made (locked by its transaction, with its
+    customer and category): every step changes it in place instead of reading it again."""
+    case = apply_risk(case, new=True)
+    case = apply_routing(case, new=True)
+    apply_assignment(case, new=True)
 
 
 def on_customer_message(case: Case) -> None:

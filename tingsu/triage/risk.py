@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tingsu.cases.models import Case, Priority, Severity
+from tingsu.core.config import cached
 from tingsu.customers.models import Tier
 from tingsu.triage.models import EscalationWordList
 from tingsu.triage.reasons import NEGATIVE_SENTIMENT, REPEAT, VIP, WAITED, WORDS, reason_key
@@ -43,6 +44,34 @@ class RiskAssessment:
     priority: int
     reasons: list[Reason] = field(default_factory=list)
     score: int = 0
+
+
+@dataclass(frozen=True)
+class WordList:
+    code: str
+    text: str
+    words: tuple[str, ...]  # lower-cased
+    priority_boost: int
+    raises_severity_to: str
+
+
+def word_lists() -> list[WordList]:
+    """The active escalation word lists, cached per process until one changes
+    (tingsu.core.config)."""
+
+    def load() -> list[WordList]:
+        return [
+            WordList(
+                code=wl.code,
+                text=wl.reason or wl.name,
+                words=tuple(w.lower() for w in wl.word_list()),
+                priority_boost=wl.priority_boost,
+                raises_severity_to=wl.raises_severity_to,
+            )
+            for wl in EscalationWordList.objects.filter(is_active=True)
+        ]
+
+    return cached("triage.word_lists", load)
 
 
 def _raise_severity(current: str, to: str) -> str:
@@ -74,9 +103,9 @@ def risk_assess(
 
     text = text if text is not None else f"{case.subject}\n{case.description}"
     lowered = text.lower()
-    for wl in EscalationWordList.objects.filter(is_active=True):
-        if any(w.lower() in lowered for w in wl.word_list()):
-            reason = {"code": WORDS, "list": wl.code, "text": wl.reason or wl.name}
+    for wl in word_lists():
+        if any(w in lowered for w in wl.words):
+            reason = {"code": WORDS, "list": wl.code, "text": wl.text}
             signal(reason, wl.priority_boost, wl.raises_severity_to)
     if sentiment_score(text) <= conf("NEGATIVE_SENTIMENT_AT"):
         signal({"code": NEGATIVE_SENTIMENT}, 1)

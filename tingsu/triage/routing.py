@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tingsu.cases.models import Case, Category
+from tingsu.core.config import cached
 from tingsu.triage.models import RoutingRule
 
 
@@ -61,8 +62,17 @@ def rule_matches(rule: RoutingRule, c: Complaint) -> bool:
     return True
 
 
+def active_rules() -> list[RoutingRule]:
+    """Active rules in order with their departments: cached per process until a rule or a
+    department changes (tingsu.core.config). Read-only."""
+    return cached(
+        "triage.active_rules",
+        lambda: list(RoutingRule.objects.filter(is_active=True).select_related("set_department")),
+    )
+
+
 def match_rule(c: Complaint) -> RoutingRule | None:
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("set_department"):
+    for rule in active_rules():
         if rule_matches(rule, c):
             return rule
     return None

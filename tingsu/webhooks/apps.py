@@ -12,3 +12,8 @@ class WebhooksConfig(AppConfig):
         from tingsu.webhooks.transport import send_webhook
 
         register_transport("webhook", send_webhook)
+
+        from tingsu.core.config import watch
+        from tingsu.webhooks.models import WebhookEndpoint
+
+        watch(WebhookEndpoint)

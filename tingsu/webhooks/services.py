@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tingsu.cases.models import Case
 from tingsu.channels.outbox import outbox_enqueue
+from tingsu.core.config import cached
 from tingsu.webhooks.models import WebhookEndpoint, WebhookEvent
 
 
@@ -33,8 +34,10 @@ def webhook_case_data(case: Case) -> dict[str, Any]:
 def webhook_emit(*, event: WebhookEvent | str, case: Case) -> int:
     """Queue `event` for every active endpoint subscribed to it. Returns how many."""
     event = WebhookEvent(event)
-    # Few endpoints, and JSON "contains" is not portable to SQLite: filter here.
-    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event)]
+    # Few endpoints, and JSON "contains" is not portable to SQLite: filter here. The active
+    # ones are cached per process until an endpoint changes (tingsu.core.config).
+    active = cached("webhooks.active", lambda: list(WebhookEndpoint.objects.filter(is_active=True)))
+    endpoints = [e for e in active if e.wants(event)]
     if not endpoints:
         return 0
     event_id = uuid.uuid4()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from tingsu.cases.models import Case, Category, Severity, Status
+from tingsu.core.config import cached, config_changed
 from tingsu.triage.learning import pipeline as P
 from tingsu.triage.learning.models import Target, TriageCorrection, TriageModel, TriagePrediction
 
@@ -94,6 +95,7 @@ def model_activate(*, model: TriageModel) -> TriageModel:
         is_active=False
     )
     TriageModel.objects.filter(pk=model.pk).update(is_active=True)
+    config_changed()  # bulk updates send no signal
     model.is_active = True
     return model
 
@@ -106,12 +108,20 @@ def _predictor(model: TriageModel) -> P.Predictor:
     return _predictors[model.pk]
 
 
+def _active_models() -> dict[str, TriageModel]:
+    """The active model per target (without its blob), cached until a model changes."""
+
+    def load() -> dict[str, TriageModel]:
+        active: dict[str, TriageModel] = {}
+        for model in TriageModel.objects.filter(is_active=True).only("pk", "target", "version"):
+            active.setdefault(model.target, model)
+        return active
+
+    return cached("triage.active_models", load)
+
+
 def predict_text(*, target: str, text: str) -> tuple[str, float, TriageModel] | None:
-    model = (
-        TriageModel.objects.filter(target=target, is_active=True)
-        .only("pk", "target", "version")
-        .first()
-    )
+    model = _active_models().get(target)
     if model is None:
         return None
     if model.pk not in _predictors:
@@ -129,11 +139,14 @@ def triage_predict_case(*, case: Case, actor: Any = None) -> list[TriagePredicti
     the intake left the field empty (no category; the default severity), the value is applied
     as the system actor "triage"; otherwise it is kept as a suggestion for the agent.
     Never raises: a failure is logged and the case is created without a prediction."""
+    if not _active_models():
+        return []  # no model in use: nothing to predict, no savepoint
     try:
         with transaction.atomic():
             return _predict_case(case)
     except Exception:
         log.exception("triage prediction failed for case %s", case.pk)
+        case.refresh_from_db()  # the savepoint's changes to it were rolled back
         return []
 
 
@@ -172,8 +185,8 @@ def _predict_case(case: Case) -> list[TriagePrediction]:
             )
         )
     if changes:
-        case_update_fields(actor=Actor.system("triage"), case=case, changes=changes)
-        case.refresh_from_db()
+        # The case was created in this transaction: changed in place, not read again.
+        case_update_fields(actor=Actor.system("triage"), case=case, changes=changes, locked=True)
     return out
 
 
