@@ -133,3 +133,28 @@ def test_it_renders_in_the_default_language(world, login, settings):
     client = login(world.alice)
     assert '<html lang="zh-hans">' in page(client, case)
     assert client.get(reverse("desk:queue")).status_code == 200
+
+
+def _page_queries(client, case) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        page(client, case)
+    return len(ctx.captured_queries)
+
+
+def test_its_query_count_does_not_grow_with_the_timeline_tags_or_other_cases(world, login):
+    customer = make_customer()
+    small = make_case(customer=customer, department=world.service, tags=["一"])
+    big = make_case(customer=customer, department=world.service, tags=["一", "二", "三", "四"])
+    for i in range(6):
+        make_case(customer=customer, department=world.service)
+        case_add_note(case=big, actor=Actor.staff(world.carol), body=f"备注 {i}")
+    client = login(world.carol)
+    page(client, small)  # warm the per-process caches
+    few, many = _page_queries(client, small), _page_queries(client, big)
+    assert few == many
+    # Session, user, case, other cases, their count, the unmasked-view audit entry,
+    # tags once, the form choices, timeline and attachments, SLA, triage, nav badge.
+    assert many <= 23

@@ -1,10 +1,11 @@
 """What the desk views share: the 404 for cases out of scope and the case page context."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import User
-from tingsu.cases.models import Case
+from tingsu.cases.models import Case, Tag
 from tingsu.cases.permissions import access_case, check_staff_can_act
 from tingsu.cases.selectors import case_timeline, customer_case_count, customer_other_cases
 from tingsu.cases.workflow import ACTIVE_STATUSES, FINAL_STATUSES, Action, available_actions
@@ -32,6 +33,8 @@ def can_act(user: User) -> bool:
 def case_page_context(request: HttpRequest, case: Case, **bound_forms) -> dict:
     """Everything the case page shows; `bound_forms` replace blank forms to show errors."""
     user = request.user
+    # The header and the fields form both list the tags: load them once.
+    prefetch_related_objects([case], Prefetch("tags", queryset=Tag.objects.order_by("name")))
     ctx = {
         "case": case,
         "timeline": case_timeline(case=case, public_only=False),
