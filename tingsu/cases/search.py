@@ -38,24 +38,39 @@ def case_text_q(text: str) -> Q:
     fields = Q()
     for column in CASE_FTS_COLUMNS:
         fields |= Q(**{f"{column}__icontains": text})
-    cases = Case.objects.filter(fields)
     name = Q(name__icontains=text)
-    if connection.vendor == "sqlite" and len(text) >= MIN_INDEXED_LENGTH:
-        phrase = _fts_phrase(text)
-        cases = cases.filter(pk__in=_fts_rowids(CASE_FTS, phrase))
-        name &= Q(pk__in=_fts_rowids(CUSTOMER_FTS, phrase))
     # Contact data is encrypted: exact match through the blind index only.
     contact = Q()
     if looks_like_phone(text):
         contact |= customer_phone_q(text)
     if "@" in text:
         contact |= customer_email_q(text)
-    customers = Customer.objects.filter(name | contact)
-    # One set of ids, so the outer query (sorted, paged, counted) joins it once instead of
-    # testing each branch on every row.
-    of_customers = Case.objects.filter(customer__in=customers.order_by().values("pk"))
-    matching = cases.order_by().values("pk").union(of_customers.order_by().values("pk"))
-    return Q(pk__in=matching)
+
+    if connection.vendor == "sqlite" and len(text) >= MIN_INDEXED_LENGTH:
+        phrase = _fts_phrase(text)
+        in_index = Q(pk__in=_fts_rowids(CASE_FTS, phrase))
+        named = Q(pk__in=_fts_rowids(CUSTOMER_FTS, phrase))
+        if _has_case(text):
+            # FTS5 folds all of Unicode, LIKE only ASCII: LIKE decides among the candidates.
+            in_index &= fields
+            named &= name
+        customers = Customer.objects.filter(named | contact).order_by().values("pk")
+        # Two indexed branches (SQLite's multi-index OR): each matching case is read once.
+        return in_index | Q(customer__in=customers)
+
+    customers = Customer.objects.filter(name | contact).order_by().values("pk")
+    # One set of ids (PostgreSQL: a BitmapOr over the trigram indexes, and the customers'
+    # cases), so the outer query (sorted, paged, counted) joins it once instead of testing
+    # each branch on every row.
+    cases = Case.objects.filter(fields).order_by().values("pk")
+    of_customers = Case.objects.filter(customer__in=customers).order_by().values("pk")
+    return Q(pk__in=cases.union(of_customers))
+
+
+def _has_case(text: str) -> bool:
+    """Whether case folding can change a match: without any cased character (Chinese,
+    digits, punctuation) the trigram match is exactly the substring match."""
+    return any(c.lower() != c or c.upper() != c for c in text)
 
 
 def search_cases(qs: QuerySet, text: str) -> QuerySet:
