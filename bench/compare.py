@@ -25,11 +25,15 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 OPERATIONS = ("intake", "queue", "queue filtered", "case page", "search", "api list")
 
 
-def urls(engine: str) -> tuple[str, str]:
+def urls(engine: str, cases: int) -> tuple[str, str]:
+    """One database per engine, system and size, so a 100k and a 1M run never share one."""
     if engine == "postgres":
-        return POSTGRES + "bench_tingsu", POSTGRES + "bench_peer"
+        return POSTGRES + f"bench_tingsu_{cases}", POSTGRES + f"bench_peer_{cases}"
     var = REPO / "var" / "bench"
-    return f"sqlite:///{var / 'tingsu.sqlite3'}", f"sqlite:///{var / 'peer.sqlite3'}"
+    return (
+        f"sqlite:///{var / f'tingsu-{cases}.sqlite3'}",
+        f"sqlite:///{var / f'peer-{cases}.sqlite3'}",
+    )
 
 
 def ratio(ours, theirs, *, higher_is_better: bool) -> str:
@@ -123,7 +127,7 @@ def main() -> None:
         tingsu = json.loads(args.tingsu_json.read_text())
         peer = json.loads(args.peer_json.read_text())
     else:
-        ours, theirs = urls(args.engine)
+        ours, theirs = urls(args.engine, args.cases)
         common = [
             *("--cases", str(args.cases), "--intake-seconds", str(args.intake_seconds)),
             *("--requests", str(args.requests), "--warmup", str(args.warmup)),
