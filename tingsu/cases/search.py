@@ -48,15 +48,25 @@ def case_text_q(text: str) -> Q:
 
     if connection.vendor == "sqlite" and len(text) >= MIN_INDEXED_LENGTH:
         phrase = _fts_phrase(text)
-        in_index = Q(pk__in=_fts_rowids(CASE_FTS, phrase))
         named = Q(pk__in=_fts_rowids(CUSTOMER_FTS, phrase))
         if _has_case(text):
             # FTS5 folds all of Unicode, LIKE only ASCII: LIKE decides among the candidates.
-            in_index &= fields
             named &= name
         customers = Customer.objects.filter(named | contact).order_by().values("pk")
-        # Two indexed branches (SQLite's multi-index OR): each matching case is read once.
-        return in_index | Q(customer__in=customers)
+        of_customers = Case.objects.filter(customer__in=customers).order_by().values("pk")
+        if _has_case(text):
+            cases = Case.objects.filter(fields, pk__in=_fts_rowids(CASE_FTS, phrase))
+            return Q(pk__in=cases.order_by().values("pk").union(of_customers))
+        # The index's rowids as they are (no second read of each matching case), and the
+        # customers' cases: one set, so the planner starts from it (with ANALYZE statistics,
+        # also when a status or department filter is combined).
+        sql, params = of_customers.query.sql_with_params()
+        return Q(
+            pk__in=RawSQL(  # noqa: S611 (identifiers are constants, values are parameters)
+                f"SELECT rowid FROM {CASE_FTS} WHERE {CASE_FTS} MATCH %s UNION {sql}",  # noqa: S608
+                [phrase, *params],
+            )
+        )
 
     customers = Customer.objects.filter(name | contact).order_by().values("pk")
     # One set of ids (PostgreSQL: a BitmapOr over the trigram indexes, and the customers'

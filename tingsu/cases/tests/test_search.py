@@ -213,3 +213,11 @@ def test_postgresql_plans_use_the_trigram_indexes(world, cases):
     ):
         assert index in plan, plan
     assert_same_as_scan(world.root, "翡翠手镯")
+
+
+def test_search_combines_with_the_other_filters(world, cases):
+    Case.objects.filter(pk=cases["subject"].pk).update(status="closed")
+    for text in ("翡翠手镯", "翡翠", "screen"):
+        listed = case_list(user=world.root, filters=CaseFilters(text=text, status=["closed"]))
+        closed = set(Case.objects.filter(status="closed").values_list("pk", flat=True))
+        assert {c.pk for c in listed} == scan(text) & closed
