@@ -1,0 +1,92 @@
+"""A large seed drops the bulk tables' secondary and search indexes and builds them again:
+the schema afterwards must be exactly the one before, and search must find seeded text."""
+
+import pytest
+from django.db import connection
+
+from tingsu.cases.models import Case
+from tingsu.cases.search import search_cases
+from tingsu.demo import seeding
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def schema() -> set[tuple]:
+    """Every index and trigger (and on SQLite the FTS tables) with its definition."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes"
+                " WHERE schemaname = current_schema()"
+            )
+            rows = {("index", *row) for row in cursor.fetchall()}
+            cursor.execute(
+                "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+            )
+            return rows | {("trigger", *row) for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT type, tbl_name, name, sql FROM sqlite_master WHERE type <> 'table'"
+            " OR name LIKE '%fts%'"
+        )
+        return set(cursor.fetchall())
+
+
+def indexes_of_cases() -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            name
+            for name, info in connection.introspection.get_constraints(cursor, "cases_case").items()
+            if info["index"] and not info["unique"] and not info["primary_key"]
+        }
+
+
+def matches(term: str) -> set[int]:
+    """The cases whose indexed text contains `term` (no cased letters: plain `in`)."""
+    return {
+        case.pk
+        for case in Case.objects.select_related("customer")
+        if any(
+            term in value
+            for value in (
+                case.number,
+                case.subject,
+                case.description,
+                case.order_number,
+                case.customer.name if case.customer else "",
+            )
+        )
+    }
+
+
+def test_a_large_seed_leaves_every_index_and_trigger_as_it_was_and_search_finds_its_text():
+    before = schema()
+    during: list[set[str]] = []
+
+    result = seeding.seed_cases(
+        count=200, batch=80, progress=lambda n: during.append(indexes_of_cases())
+    )
+
+    assert schema() == before
+    # While it loaded, the cases table had no secondary index left to maintain.
+    assert during and not any(during)
+    assert indexes_of_cases()
+    assert result.index_seconds > 0
+    description = Case.objects.order_by("pk").first().description
+    for term in (description[4:8], seeding.SEARCH_MARKER):
+        found = set(search_cases(Case.objects.all(), term).values_list("pk", flat=True))
+        assert found == matches(term)
+        assert found or term == seeding.SEARCH_MARKER  # the marker is in ~1% of cases
+
+
+def test_a_seed_that_fails_midway_still_puts_the_indexes_back(monkeypatch):
+    before = schema()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(seeding, "_timers", broken)
+    with pytest.raises(RuntimeError):
+        seeding.seed_cases(count=50)
+
+    assert schema() == before
+    assert not Case.objects.exists()
