@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from tingsu.api.tests.conftest import ApiClient, anonymous, api_as, assert_error, make_key  # noqa: F401
-from tingsu.channels.tests.conftest import free_port
+from tingsu.core.smtp_peer import free_port
 
 EMAIL_TOKEN = "security-suite-email-token"
 
