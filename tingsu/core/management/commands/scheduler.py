@@ -18,6 +18,7 @@ from tingsu.audit.anchors import audit_anchor_claim_due
 from tingsu.cases.auto_close import auto_close_claim_due
 from tingsu.channels.email.imap import mailbox_poll_claim_due
 from tingsu.channels.outbox import outbox_claim_due
+from tingsu.core.maintenance import database_analyze_claim_due
 from tingsu.privacy.retention import retention_claim_due
 from tingsu.sla.services import sla_claim_due
 
@@ -26,6 +27,7 @@ logger = logging.getLogger("tingsu.scheduler")
 JOBS: list[Callable[[], bool]] = [
     audit_anchor_claim_due,
     auto_close_claim_due,
+    database_analyze_claim_due,
     mailbox_poll_claim_due,
     outbox_claim_due,
     retention_claim_due,
