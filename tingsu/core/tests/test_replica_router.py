@@ -78,3 +78,24 @@ def test_reads_outside_using_replica_stay_on_the_primary(replica):
         assert read.customer.pk == case.customer_id
         assert Case.objects.filter(pk=case.pk).exists()
     assert len(on_replica) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=ALIASES)
+def test_the_desk_export_reads_its_rows_from_the_replica(replica, client):
+    world = make_world()
+    case = make_case(customer=make_customer(), category=world.category, department=world.service)
+    client.force_login(world.carol)
+    primary = connections["default"]
+    with (
+        CaptureQueriesContext(primary) as on_primary,
+        CaptureQueriesContext(replica) as on_replica,
+    ):
+        response = client.get("/desk/export/?format=csv")
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert case.number in body
+    on_replica_sql = " ".join(q["sql"] for q in on_replica.captured_queries)
+    assert "cases_case" in on_replica_sql  # the count and the rows
+    # The export's audit entry is a write, so it went to the primary.
+    assert any("audit_auditentry" in q["sql"] for q in on_primary.captured_queries)
+    assert not any(q["sql"].startswith("INSERT") for q in on_replica.captured_queries)
