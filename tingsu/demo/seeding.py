@@ -370,16 +370,16 @@ def bulk_load(conn, *, drop_indexes: bool) -> Iterator[dict[str, float]]:
             with conn.schema_editor() as editor:
                 drop_search_index(editor)
                 saved = _secondary_indexes(conn)
-                for name, _sql in saved:
-                    editor.execute(f"DROP INDEX {conn.ops.quote_name(name)}")
+                for drop, _create in saved:
+                    editor.execute(drop)
         try:
             yield timing
         finally:
             if drop_indexes:
                 started = time.perf_counter()
                 with conn.schema_editor() as editor:
-                    for _name, sql in saved:
-                        editor.execute(sql)
+                    for _drop, create in saved:
+                        editor.execute(create)
                     create_search_index(editor)
                 timing["indexes"] = time.perf_counter() - started
             if conn.vendor == "postgresql":
@@ -391,7 +391,10 @@ def bulk_load(conn, *, drop_indexes: bool) -> Iterator[dict[str, float]]:
 
 
 def _secondary_indexes(conn) -> list[tuple[str, str]]:
-    """(name, CREATE INDEX statement) of the bulk tables' non-unique indexes."""
+    """(drop, create) statements of the bulk tables' non-unique indexes and, on PostgreSQL,
+    of their foreign keys: adding a foreign key back checks every row in one join instead
+    of a trigger query per inserted row. Created again in this order (indexes first)."""
+    quote = conn.ops.quote_name
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(
@@ -402,7 +405,23 @@ def _secondary_indexes(conn) -> list[tuple[str, str]]:
                 " AND NOT x.indisunique AND NOT x.indisprimary ORDER BY p.indexname",
                 [list(BULK_TABLES)],
             )
-            return cursor.fetchall()
+            statements = [(f"DROP INDEX {quote(name)}", sql) for name, sql in cursor.fetchall()]
+            cursor.execute(
+                "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+                " JOIN pg_class t ON t.oid = c.conrelid"
+                " WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace"
+                " AND t.relname = ANY(%s) ORDER BY t.relname, c.conname",
+                [list(BULK_TABLES)],
+            )
+            for table, name, definition in cursor.fetchall():
+                alter = f"ALTER TABLE {quote(table)}"
+                statements.append(
+                    (
+                        f"{alter} DROP CONSTRAINT {quote(name)}",
+                        f"{alter} ADD CONSTRAINT {quote(name)} {definition}",
+                    )
+                )
+            return statements
         # Automatic indexes (PK, UNIQUE) have no SQL; unique ones Django created stay too.
         marks = ", ".join(["%s"] * len(BULK_TABLES))
         cursor.execute(
@@ -411,7 +430,7 @@ def _secondary_indexes(conn) -> list[tuple[str, str]]:
             list(BULK_TABLES),
         )
         return [
-            (name, sql)
+            (f"DROP INDEX {quote(name)}", sql)
             for name, sql in cursor.fetchall()
             if not sql.upper().startswith("CREATE UNIQUE")
         ]

@@ -20,10 +20,18 @@ def schema() -> set[tuple]:
                 " WHERE schemaname = current_schema()"
             )
             rows = {("index", *row) for row in cursor.fetchall()}
+            # Internal triggers are those of foreign keys, named by oid: compared as the
+            # constraints they serve.
             cursor.execute(
                 "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+                " WHERE NOT tgisinternal"
             )
-            return rows | {("trigger", *row) for row in cursor.fetchall()}
+            rows |= {("trigger", *row) for row in cursor.fetchall()}
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+                " FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
+            )
+            return rows | {("constraint", *row) for row in cursor.fetchall()}
         cursor.execute(
             "SELECT type, tbl_name, name, sql FROM sqlite_master WHERE type <> 'table'"
             " OR name LIKE '%fts%'"
