@@ -2,6 +2,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import IsNull
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -203,6 +205,10 @@ class Case(TimeStampedModel):
     )
     access_salt = models.CharField(max_length=32, default=new_access_salt, editable=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The nearest running SLA deadline: earliest due_at of the open, unpaused timers (NULL:
+    # none). Kept by database triggers on the SLA timers (tingsu.cases.sla_due), never
+    # written by save(), so the queue can read a department's cases in due order by index.
+    sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -222,10 +228,40 @@ class Case(TimeStampedModel):
             models.Index(
                 fields=["department", "status", "created_at", "id"], name="case_queue_dept_status"
             ),
+            # sort=due (selectors.SORTS): nearest deadline first, cases without one last.
+            # "sla_due_at IS NULL" first because SQLite sorts NULLs first ascending.
+            models.Index(
+                F("department"),
+                IsNull(F("sla_due_at"), True),
+                F("sla_due_at"),
+                F("id").desc(),
+                name="case_queue_dept_due",
+            ),
+            models.Index(
+                IsNull(F("sla_due_at"), True),
+                F("sla_due_at"),
+                F("id").desc(),
+                name="case_queue_due",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        # sla_due_at belongs to the timer triggers: an update must not write back the value
+        # this instance loaded (or None), which would undo a timer change made meanwhile.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname != "sla_due_at"
+            ]
+        super().save(*args, **kwargs)
 
     # Portal access: the token is an HMAC of the number and a per-case salt, so it is
     # never stored, cannot be guessed without the secret key, and is revoked by a new salt.

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django.apps import apps
 from django.db.models import BooleanField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from tingsu.accounts.models import User
@@ -29,8 +30,10 @@ SORTS = {
     "priority": ("priority", "-created_at", "-id"),
     "updated": ("-updated_at", "-id"),
     "number": ("number",),
-    # The nearest running SLA deadline (annotated by `_with_sla`); cases without one last.
-    "due": (F("sla_due").asc(nulls_last=True), "-id"),
+    # The nearest running SLA deadline (Case.sla_due_at, the same value as `_with_sla`'s
+    # sla_due, kept by triggers); cases without one last. "IS NULL" first rather than NULLS
+    # LAST so that the case_queue_dept_due / case_queue_due indexes serve it on SQLite too.
+    "due": (IsNull(F("sla_due_at"), True).asc(), F("sla_due_at").asc(), "-id"),
 }
 
 
@@ -65,7 +68,8 @@ def _day_start(d: date) -> datetime:
 def _with_sla(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Each case's nearest running SLA deadline and its state, in the same query.
 
-    sla_due: earliest due_at of open, unpaused timers; sla_paused / sla_warned /
+    sla_due: earliest due_at of open, unpaused timers (also stored as Case.sla_due_at, by
+    triggers, for sorting; the annotation is exact within the query); sla_paused / sla_warned /
     sla_breached: whether an open timer is paused, warned (not yet breached) or breached."""
     timers = apps.get_model("sla", "SlaTimer").objects.filter(
         case_id=OuterRef("pk"), stopped_at__isnull=True

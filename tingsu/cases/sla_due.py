@@ -1,0 +1,133 @@
+# ruff: noqa: S608  (identifiers only, from this module's constants)
+"""Case.sla_due_at: the case's nearest running SLA deadline, kept by database triggers.
+
+The value is the earliest `due_at` of the case's SLA timers that are neither stopped nor
+paused (NULL when there is none), the same as the queue's old per-row subquery. Timers are
+changed from many places (SLA services, extensions, policy changes, seeding, bulk updates),
+so triggers on sla_slatimer recompute it for the affected case rather than each caller.
+
+The seeder drops the triggers during a bulk load and calls `refresh_sla_due` afterwards.
+"""
+
+TIMER_TABLE = "sla_slatimer"
+CASE_TABLE = "cases_case"
+
+# The nearest running deadline of the case `{case}` (an SQL expression for its id).
+_DUE = (
+    f"(SELECT MIN(t.due_at) FROM {TIMER_TABLE} t "
+    "WHERE t.case_id = {case} AND t.stopped_at IS NULL AND t.paused_at IS NULL)"
+)
+# The columns that change the value; other updates (warned_levels, next_check_at, ...)
+# leave it alone.
+_COLUMNS = ("case_id", "due_at", "paused_at", "stopped_at")
+
+_SQLITE_TRIGGERS = {
+    "sla_due_timer_insert": (
+        f"AFTER INSERT ON {TIMER_TABLE} BEGIN "
+        f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='new.case_id')} "
+        "WHERE id = new.case_id; END"
+    ),
+    "sla_due_timer_update": (
+        f"AFTER UPDATE OF {', '.join(_COLUMNS)} ON {TIMER_TABLE} "
+        "WHEN " + " OR ".join(f"old.{c} IS NOT new.{c}" for c in _COLUMNS) + " BEGIN "
+        f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='new.case_id')} "
+        "WHERE id = new.case_id; "
+        f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='old.case_id')} "
+        "WHERE id = old.case_id AND old.case_id IS NOT new.case_id; END"
+    ),
+    "sla_due_timer_delete": (
+        f"AFTER DELETE ON {TIMER_TABLE} BEGIN "
+        f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='old.case_id')} "
+        "WHERE id = old.case_id; END"
+    ),
+}
+
+_PG_FUNCTION = "cases_sla_due_refresh"
+_PG_TRIGGERS = {
+    "sla_due_timer_insert": "AFTER INSERT",
+    "sla_due_timer_update": f"AFTER UPDATE OF {', '.join(_COLUMNS)}",
+    "sla_due_timer_delete": "AFTER DELETE",
+}
+_PG_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case="NEW.case_id")}
+        WHERE id = NEW.case_id;
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.case_id IS DISTINCT FROM NEW.case_id) THEN
+        UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case="OLD.case_id")}
+        WHERE id = OLD.case_id;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+
+def _execute(target):
+    """A schema editor's or a cursor's execute."""
+    return target.execute
+
+
+def _vendor(target) -> str:
+    conn = getattr(target, "connection", None)
+    if conn is None or not hasattr(conn, "vendor"):
+        # A Django cursor wrapper: .db is the connection.
+        conn = target.db
+    return conn.vendor
+
+
+def create_sla_due_triggers(target) -> None:
+    """Install the triggers (idempotent). `target`: a schema editor or a cursor."""
+    execute, vendor = _execute(target), _vendor(target)
+    if vendor == "sqlite":
+        for name, body in _SQLITE_TRIGGERS.items():
+            execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+    elif vendor == "postgresql":
+        execute(_PG_FUNCTION_SQL)
+        for name, when in _PG_TRIGGERS.items():
+            execute(f"DROP TRIGGER IF EXISTS {name} ON {TIMER_TABLE}")
+            execute(
+                f"CREATE TRIGGER {name} {when} ON {TIMER_TABLE} "
+                f"FOR EACH ROW EXECUTE FUNCTION {_PG_FUNCTION}()"
+            )
+
+
+def drop_sla_due_triggers(target) -> None:
+    execute, vendor = _execute(target), _vendor(target)
+    if vendor == "sqlite":
+        for name in _SQLITE_TRIGGERS:
+            execute(f"DROP TRIGGER IF EXISTS {name}")
+    elif vendor == "postgresql":
+        for name in _PG_TRIGGERS:
+            execute(f"DROP TRIGGER IF EXISTS {name} ON {TIMER_TABLE}")
+        execute(f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()")
+
+
+def refresh_sla_due(target) -> None:
+    """Recompute every case's sla_due_at in one set-based UPDATE (only rows that differ)."""
+    execute, vendor = _execute(target), _vendor(target)
+    if vendor == "postgresql":
+        execute(
+            f"UPDATE {CASE_TABLE} c SET sla_due_at = d.due "
+            f"FROM (SELECT c2.id, {_DUE.format(case='c2.id')} AS due "
+            f"FROM {CASE_TABLE} c2) d "
+            "WHERE c.id = d.id AND c.sla_due_at IS DISTINCT FROM d.due"
+        )
+    else:
+        due = _DUE.format(case=f"{CASE_TABLE}.id")
+        execute(f"UPDATE {CASE_TABLE} SET sla_due_at = {due} WHERE sla_due_at IS NOT {due}")
+
+
+def sla_due_triggers_missing(using: str) -> bool:
+    """Whether a SQLite table rebuild of sla_slatimer dropped the triggers."""
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+    return not set(_SQLITE_TRIGGERS) <= present
