@@ -14,5 +14,7 @@ class CasesConfig(AppConfig):
 
 def _repair_search_index(sender, using, **kwargs) -> None:
     from tingsu.cases.search import ensure_search_index
+    from tingsu.cases.sla_due import ensure_sla_due_triggers
 
     ensure_search_index(using)
+    ensure_sla_due_triggers(using)

@@ -121,7 +121,8 @@ def refresh_sla_due(target) -> None:
 
 
 def sla_due_triggers_missing(using: str) -> bool:
-    """Whether a SQLite table rebuild of sla_slatimer dropped the triggers."""
+    """Whether a SQLite table rebuild of sla_slatimer dropped the triggers (after the
+    migration that adds them; False on PostgreSQL, where a rebuild does not happen)."""
     from django.db import connections
 
     conn = connections[using]
@@ -130,4 +131,21 @@ def sla_due_triggers_missing(using: str) -> bool:
     with conn.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {name for (name,) in cursor.fetchall()}
-    return not set(_SQLITE_TRIGGERS) <= present
+        cursor.execute(
+            "SELECT 1 FROM django_migrations WHERE app = 'cases' AND name = '0004_sla_due_at'"
+        )
+        migrated = cursor.fetchone() is not None
+    return migrated and not set(_SQLITE_TRIGGERS) <= present
+
+
+def ensure_sla_due_triggers(using: str) -> bool:
+    """Put back triggers a SQLite table rebuild of sla_slatimer dropped, and recompute the
+    column (called after every migrate). Returns whether it repaired anything."""
+    from django.db import connections, transaction
+
+    if not sla_due_triggers_missing(using):
+        return False
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        create_sla_due_triggers(cursor)
+        refresh_sla_due(cursor)
+    return True

@@ -12,6 +12,7 @@ from tingsu.cases.selectors import CaseFilters, case_list
 from tingsu.cases.sla_due import (
     create_sla_due_triggers,
     drop_sla_due_triggers,
+    ensure_sla_due_triggers,
     refresh_sla_due,
     sla_due_triggers_missing,
 )
@@ -140,3 +141,16 @@ def test_refresh_recomputes_what_changed_without_the_triggers(world):
     assert stored(a) == at(2026, 1, 1, 9, 0)
     assert stored(b) is None
     assert not sla_due_triggers_missing(connection.alias)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table rebuilds drop triggers")
+def test_a_migrate_puts_back_triggers_a_table_rebuild_dropped(world):
+    case = new_case(world, at(2025, 10, 13, 9, 0))
+    with connection.cursor() as cursor:
+        drop_sla_due_triggers(cursor)
+    SlaTimer.objects.filter(case=case).update(due_at=at(2026, 1, 1, 9, 0))
+    assert ensure_sla_due_triggers(connection.alias)
+    assert stored(case) == at(2026, 1, 1, 9, 0)
+    assert not ensure_sla_due_triggers(connection.alias)
+    SlaTimer.objects.filter(case=case).update(due_at=at(2026, 2, 1, 9, 0))
+    assert stored(case) == at(2026, 2, 1, 9, 0)
