@@ -30,9 +30,9 @@ SORTS = {
     "priority": ("priority", "-created_at", "-id"),
     "updated": ("-updated_at", "-id"),
     "number": ("number",),
-    # The nearest running SLA deadline (Case.sla_due_at, the same value as `_with_sla`'s
-    # sla_due, kept by triggers); cases without one last. "IS NULL" first rather than NULLS
-    # LAST so that the case_queue_dept_due / case_queue_due indexes serve it on SQLite too.
+    # The nearest running SLA deadline (Case.sla_due_at, kept by triggers); cases without
+    # one last. "IS NULL" first rather than NULLS LAST so that the case_queue_dept_due /
+    # case_queue_due indexes serve it on SQLite too.
     "due": (IsNull(F("sla_due_at"), True).asc(), F("sla_due_at").asc(), "-id"),
 }
 
@@ -68,16 +68,15 @@ def _day_start(d: date) -> datetime:
 def _with_sla(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Each case's nearest running SLA deadline and its state, in the same query.
 
-    sla_due: earliest due_at of open, unpaused timers (also stored as Case.sla_due_at, by
-    triggers, for sorting; the annotation is exact within the query); sla_paused / sla_warned /
+    sla_due: earliest due_at of open, unpaused timers (Case.sla_due_at); sla_paused / sla_warned /
     sla_breached: whether an open timer is paused, warned (not yet breached) or breached."""
     timers = apps.get_model("sla", "SlaTimer").objects.filter(
         case_id=OuterRef("pk"), stopped_at__isnull=True
     )
     return qs.annotate(
-        sla_due=Subquery(
-            timers.filter(paused_at__isnull=True).order_by("due_at").values("due_at")[:1]
-        ),
+        # Kept by triggers (tingsu.cases.sla_due) rather than a per-row subquery, which
+        # PostgreSQL may plan as a walk of the whole due_at index.
+        sla_due=F("sla_due_at"),
         sla_paused=_any(timers.filter(paused_at__isnull=False)),
         sla_warned=_any(timers.filter(breached_at__isnull=True).exclude(warned_levels=[])),
         sla_breached=_any(timers.filter(breached_at__isnull=False)),
