@@ -105,19 +105,35 @@ def drop_sla_due_triggers(target) -> None:
         execute(f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()")
 
 
-def refresh_sla_due(target) -> None:
-    """Recompute every case's sla_due_at in one set-based UPDATE (only rows that differ)."""
-    execute, vendor = _execute(target), _vendor(target)
-    if vendor == "postgresql":
-        execute(
-            f"UPDATE {CASE_TABLE} c SET sla_due_at = d.due "
-            f"FROM (SELECT c2.id, {_DUE.format(case='c2.id')} AS due "
-            f"FROM {CASE_TABLE} c2) d "
-            "WHERE c.id = d.id AND c.sla_due_at IS DISTINCT FROM d.due"
-        )
-    else:
-        due = _DUE.format(case=f"{CASE_TABLE}.id")
-        execute(f"UPDATE {CASE_TABLE} SET sla_due_at = {due} WHERE sla_due_at IS NOT {due}")
+# Each case's nearest running deadline, for every case that has a running timer.
+_RUNNING = (
+    f"SELECT case_id, MIN(due_at) AS due FROM {TIMER_TABLE} "
+    "WHERE stopped_at IS NULL AND paused_at IS NULL{since} GROUP BY case_id"
+)
+
+
+def refresh_sla_due(target, *, since_id: int | None = None) -> None:
+    """Recompute sla_due_at set-based: one grouped pass over the timers and an UPDATE of the
+    rows that differ (no per-case lookups, so it does not need the timer indexes a bulk
+    load may have dropped). `since_id`: only cases with a larger id (a seeder's new ones)."""
+    execute = _execute(target)
+    params = [since_id] if since_id is not None else []
+    since = " AND case_id > %s" if since_id is not None else ""
+    case_since = f" AND {CASE_TABLE}.id > %s" if since_id is not None else ""
+    running = _RUNNING.format(since=since)
+    # Cases without a running timer any more.
+    execute(
+        f"UPDATE {CASE_TABLE} SET sla_due_at = NULL WHERE sla_due_at IS NOT NULL{case_since} "
+        f"AND NOT EXISTS (SELECT 1 FROM {TIMER_TABLE} t WHERE t.case_id = {CASE_TABLE}.id "
+        "AND t.stopped_at IS NULL AND t.paused_at IS NULL)",
+        params,
+    )
+    distinct = "IS DISTINCT FROM" if _vendor(target) == "postgresql" else "IS NOT"
+    execute(
+        f"UPDATE {CASE_TABLE} SET sla_due_at = d.due FROM ({running}) d "
+        f"WHERE {CASE_TABLE}.id = d.case_id AND {CASE_TABLE}.sla_due_at {distinct} d.due",
+        params,
+    )
 
 
 def sla_due_triggers_missing(using: str) -> bool:

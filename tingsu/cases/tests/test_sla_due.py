@@ -143,6 +143,20 @@ def test_refresh_recomputes_what_changed_without_the_triggers(world):
     assert not sla_due_triggers_missing(connection.alias)
 
 
+def test_refresh_since_an_id_leaves_older_cases_alone(world):
+    old = new_case(world, at(2025, 10, 13, 9, 0))
+    new = new_case(world, at(2025, 10, 13, 10, 0))
+    with connection.cursor() as cursor:
+        drop_sla_due_triggers(cursor)
+        try:
+            SlaTimer.objects.update(due_at=at(2026, 1, 1, 9, 0))
+            refresh_sla_due(cursor, since_id=old.pk)
+        finally:
+            create_sla_due_triggers(cursor)
+    assert stored(new) == at(2026, 1, 1, 9, 0)
+    assert stored(old) != at(2026, 1, 1, 9, 0)
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table rebuilds drop triggers")
 def test_a_migrate_puts_back_triggers_a_table_rebuild_dropped(world):
     case = new_case(world, at(2025, 10, 13, 9, 0))
