@@ -3,6 +3,7 @@ the schema afterwards must be exactly the one before, and search must find seede
 
 import pytest
 from django.db import connection
+from django.db.models import Min, Q
 
 from tingsu.cases.models import Case
 from tingsu.cases.search import search_cases
@@ -79,6 +80,14 @@ def test_a_large_seed_leaves_every_index_and_trigger_as_it_was_and_search_finds_
     assert during and not any(during)
     assert indexes_of_cases()
     assert result.index_seconds > 0
+    # The SLA deadline the queue sorts by, kept by triggers the load drops, is recomputed.
+    running = Case.objects.annotate(
+        due=Min(
+            "sla_timers__due_at", filter=Q(sla_timers__stopped_at=None, sla_timers__paused_at=None)
+        )
+    )
+    assert all(case.sla_due_at == case.due for case in running)
+    assert any(case.due for case in running)
     description = Case.objects.order_by("pk").first().description
     for term in (description[4:8], seeding.SEARCH_MARKER):
         found = set(search_cases(Case.objects.all(), term).values_list("pk", flat=True))
