@@ -251,15 +251,17 @@ class Case(TimeStampedModel):
     def save(self, *args, **kwargs):
         # sla_due_at belongs to the timer triggers: an update must not write back the value
         # this instance loaded (or None), which would undo a timer change made meanwhile.
+        # Deferred fields stay out as well, as Django's own save() leaves them.
         if (
             not self._state.adding
             and kwargs.get("update_fields") is None
             and not kwargs.get("force_insert")
         ):
+            skip = self.get_deferred_fields() | {"sla_due_at"}
             kwargs["update_fields"] = [
                 f.attname
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.attname != "sla_due_at"
+                if not f.primary_key and f.attname not in skip
             ]
         super().save(*args, **kwargs)
 

@@ -101,6 +101,19 @@ def test_saving_a_loaded_case_keeps_the_deadline_its_timers_set_meanwhile(world)
     assert stored(case) == at(2025, 12, 1, 9, 0)
 
 
+def test_saving_a_case_loaded_without_its_long_texts_does_not_load_them(
+    world, django_assert_num_queries
+):
+    case = new_case(world, at(2025, 10, 13, 9, 0))
+    loaded = Case.objects.defer("description", "resolution_summary").get(pk=case.pk)
+    loaded.subject = "包装破损"
+    with django_assert_num_queries(1):
+        loaded.save()
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.subject, fresh.description) == ("包装破损", case.description)
+    assert fresh.sla_due_at == expected(case)
+
+
 def test_the_due_sorted_queue_follows_timer_changes(world):
     early = new_case(world, at(2025, 10, 13, 9, 0))
     late = new_case(world, at(2025, 10, 14, 9, 0))
