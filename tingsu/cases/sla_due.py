@@ -22,23 +22,27 @@ _DUE = (
 _COLUMNS = ("case_id", "due_at", "paused_at", "stopped_at")
 
 _SQLITE_TRIGGERS = {
+    # A new running timer can only bring the deadline nearer: no lookup, and no write of the
+    # case row unless it does (intake starts two timers; the second is the later one).
     "sla_due_timer_insert": (
-        f"AFTER INSERT ON {TIMER_TABLE} BEGIN "
-        f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='new.case_id')} "
-        "WHERE id = new.case_id; END"
+        f"AFTER INSERT ON {TIMER_TABLE} "
+        "WHEN new.stopped_at IS NULL AND new.paused_at IS NULL BEGIN "
+        f"UPDATE {CASE_TABLE} SET sla_due_at = new.due_at WHERE id = new.case_id "
+        "AND (sla_due_at IS NULL OR sla_due_at > new.due_at); END"
     ),
     "sla_due_timer_update": (
         f"AFTER UPDATE OF {', '.join(_COLUMNS)} ON {TIMER_TABLE} "
         "WHEN " + " OR ".join(f"old.{c} IS NOT new.{c}" for c in _COLUMNS) + " BEGIN "
         f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='new.case_id')} "
-        "WHERE id = new.case_id; "
+        f"WHERE id = new.case_id AND sla_due_at IS NOT {_DUE.format(case='new.case_id')}; "
         f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='old.case_id')} "
-        "WHERE id = old.case_id AND old.case_id IS NOT new.case_id; END"
+        "WHERE id = old.case_id AND old.case_id IS NOT new.case_id "
+        f"AND sla_due_at IS NOT {_DUE.format(case='old.case_id')}; END"
     ),
     "sla_due_timer_delete": (
         f"AFTER DELETE ON {TIMER_TABLE} BEGIN "
         f"UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case='old.case_id')} "
-        "WHERE id = old.case_id; END"
+        f"WHERE id = old.case_id AND sla_due_at IS NOT {_DUE.format(case='old.case_id')}; END"
     ),
 }
 
@@ -50,14 +54,26 @@ _PG_TRIGGERS = {
 }
 _PG_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    due timestamptz;
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case="NEW.case_id")}
-        WHERE id = NEW.case_id;
+    IF TG_OP = 'INSERT' THEN
+        -- A new running timer can only bring the deadline nearer.
+        IF NEW.stopped_at IS NULL AND NEW.paused_at IS NULL THEN
+            UPDATE {CASE_TABLE} SET sla_due_at = NEW.due_at WHERE id = NEW.case_id
+            AND (sla_due_at IS NULL OR sla_due_at > NEW.due_at);
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        due := {_DUE.format(case="NEW.case_id")};
+        UPDATE {CASE_TABLE} SET sla_due_at = due
+        WHERE id = NEW.case_id AND sla_due_at IS DISTINCT FROM due;
     END IF;
     IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.case_id IS DISTINCT FROM NEW.case_id) THEN
-        UPDATE {CASE_TABLE} SET sla_due_at = {_DUE.format(case="OLD.case_id")}
-        WHERE id = OLD.case_id;
+        due := {_DUE.format(case="OLD.case_id")};
+        UPDATE {CASE_TABLE} SET sla_due_at = due
+        WHERE id = OLD.case_id AND sla_due_at IS DISTINCT FROM due;
     END IF;
     RETURN NULL;
 END

@@ -72,6 +72,22 @@ def test_pausing_stopping_extending_and_deleting_timers_move_the_deadline(world)
         due_at=at(2025, 10, 21, 10, 0),
     )
     assert stored(case) == at(2025, 10, 21, 10, 0)
+    # New timers that are later, paused or stopped leave it alone.
+    for extra in (
+        {"due_at": at(2025, 12, 1, 9, 0)},
+        {"due_at": at(2025, 10, 20, 12, 0), "paused_at": at(2025, 10, 20, 10, 0)},
+        {"due_at": at(2025, 10, 20, 12, 0), "stopped_at": at(2025, 10, 20, 10, 0)},
+    ):
+        SlaTimer.objects.create(
+            case=case,
+            kind=TimerKind.NEXT_RESPONSE,
+            policy=res.policy,
+            unit=res.unit,
+            started_at=at(2025, 10, 20, 10, 0),
+            **extra,
+        )
+        assert stored(case) == at(2025, 10, 21, 10, 0) == expected(case)
+    SlaTimer.objects.filter(case=case).exclude(pk__in=[res.pk, other.pk]).delete()
     SlaTimer.objects.filter(pk=other.pk).update(stopped_at=at(2025, 10, 20, 11, 0))
     assert stored(case) == at(2025, 11, 12, 9, 0)
 
