@@ -1,15 +1,27 @@
 """A large seed drops the bulk tables' secondary and search indexes and builds them again:
 the schema afterwards must be exactly the one before, and search must find seeded text."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.db.models import Min, Q
 
 from tingsu.cases.models import Case
 from tingsu.cases.search import search_cases
 from tingsu.demo import seeding
+from tingsu.sla.models import SlaPolicy
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _sla_defaults():
+    """The seed's timers need the SLA policies the migrations load, which an earlier
+    transactional test in the same process may have flushed."""
+    if not SlaPolicy.objects.exists():
+        importlib.import_module("tingsu.sla.migrations.0002_seed").seed(django_apps, None)
 
 
 def schema() -> set[tuple]:
