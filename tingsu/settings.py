@@ -111,7 +111,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
-            " PRAGMA cache_size=-16384;"  # 16 MiB per connection
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -123,13 +123,24 @@ def count_cases() -> int:
     return Case.objects.count()
 
 
+def pending_tasks() -> int:
+    """Tasks the worker has not finished (ready or running)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=0)
     parser.add_argument("--count-only", action="store_true", help="print the case count")
+    parser.add_argument("--pending-tasks", action="store_true", help="print unfinished tasks")
     args = parser.parse_args()
     if args.count_only:
         print(json.dumps({"cases": count_cases()}))
+        return
+    if args.pending_tasks:
+        print(json.dumps({"pending": pending_tasks()}))
         return
     started = time.perf_counter()
     info = prepare(args.cases)

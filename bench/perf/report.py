@@ -30,6 +30,10 @@ def rows(result: dict) -> list[tuple[str, str, str, str]]:
                 note += f", {result.get('search_hits')} matching cases"
             note += f", failed {op['failed']} {op['statuses']}" if op["failed"] else ""
             out.append((op["name"], fmt(op["p50_ms"]), fmt(op["p95_ms"]), note))
+    drain = result.get("drain")
+    if drain:
+        note = f"{drain['tasks']} tasks queued at the end of intake, {drain['left']} left"
+        out.append(("task backlog drained, s", fmt(drain["seconds"]), "", note))
     rss = result.get("rss", {})
     out.append(("web worker peak RSS", fmt(rss.get("web_worker_peak_rss_mb"), " MB"), "", ""))
     out.append(("task worker peak RSS", fmt(rss.get("task_worker_peak_rss_mb"), " MB"), "", ""))
