@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -28,17 +29,28 @@ class CappedCount:
     capped: bool
 
 
-def capped_count(qs: QuerySet, *, offset: int = 0, cap: int | None = None) -> CappedCount:
-    """How many rows `qs` holds, counting at most `cap` rows past `offset`."""
+def capped_count(
+    qs: QuerySet, *, offset: int = 0, cap: int | None = None, ordered: bool | None = None
+) -> CappedCount:
+    """How many rows `qs` holds, counting at most `cap` rows past `offset`.
+
+    `ordered` counts in the list's own order. On PostgreSQL that lets the planner walk the
+    index that serves the page (a department's assigned and in-progress cases by SLA due,
+    1M cases: 136 ms unordered, a bitmap scan of every match, against 3 ms), so it is the
+    default there. SQLite plans the ordered count worse for a frequent status (2 ms against
+    860 ms at 1M), and a text search is faster unordered on both: callers with a search
+    pass `ordered=False`."""
     cap = count_cap() if cap is None else cap
-    # Only the ids: the count needs no ordering, joins for display or annotations
-    # that no filter uses (the SLA subqueries of the queue, for one).
-    ahead = qs.order_by().values("pk")[offset : offset + cap + 1].count()
+    if ordered is None:
+        ordered = connections[qs.db].vendor == "postgresql"
+    # Only the ids: no joins for display, nor annotations that no filter or ordering uses
+    # (the SLA subqueries of the queue, for one).
+    ahead = (qs if ordered else qs.order_by()).values("pk")[offset : offset + cap + 1].count()
     if ahead > cap:
         return CappedCount(offset + cap, True)
     if ahead == 0 and offset:
         # Past the end: the total lies before `offset`; count it from the start, capped.
-        return capped_count(qs, offset=0, cap=cap)
+        return capped_count(qs, offset=0, cap=cap, ordered=ordered)
     return CappedCount(offset + ahead, False)
 
 
@@ -54,15 +66,26 @@ class CappedPaginator(Paginator):
     When the count is capped, `num_pages` is the last page known to exist, `count_capped`
     is true, and any page up to it (or beyond, while rows remain) can be opened."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        cap: int | None = None,
+        count_ordered: bool | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
+        self.count_ordered = count_ordered
         # At least a page: a capped count then proves that a next page exists.
         self.cap = max(count_cap() if cap is None else cap, self.per_page)
         self._offset = 0
 
     @cached_property
     def _counted(self) -> CappedCount:
-        return capped_count(self.object_list, offset=self._offset, cap=self.cap)
+        return capped_count(
+            self.object_list, offset=self._offset, cap=self.cap, ordered=self.count_ordered
+        )
 
     @cached_property
     def count(self) -> int:

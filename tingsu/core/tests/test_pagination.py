@@ -39,8 +39,21 @@ def test_it_counts_ids_only_with_a_limit(world, seven):
     [query] = ctx.captured_queries
     sql = query["sql"].lower()
     assert "limit 4" in sql
-    # The SLA annotations are for display and sorting: the count does not compute them.
-    assert "sla_slatimer" not in sql and "order by" not in sql
+    # The SLA annotations are for display: the count does not compute them.
+    assert "sla_slatimer" not in sql
+    # PostgreSQL counts in the page's order (so it walks the page's index), SQLite not.
+    assert ("order by" in sql) == (connection.vendor == "postgresql")
+
+
+def test_an_unordered_count_gives_the_same_figure(world, seven):
+    qs = case_list(user=world.root, filters=CaseFilters(sort="due"))
+    with CaptureQueriesContext(connection) as ctx:
+        unordered = capped_count(qs, cap=3, ordered=False)
+    assert "order by" not in ctx.captured_queries[0]["sql"].lower()
+    assert unordered == capped_count(qs, cap=3, ordered=True) == CappedCount(3, True)
+    assert (
+        capped_count(qs, cap=10, ordered=False) == capped_count(qs, cap=10) == CappedCount(7, False)
+    )
 
 
 def test_the_paginator_pages_past_a_capped_count(seven):

@@ -39,7 +39,9 @@ def queue(request):
     if looks_like_phone(filters.text):
         pii_search_by_phone(actor=request.user, phone=filters.text, where="desk.queue")
     # The count stops a thousand rows past the page: "1,000+ cases", never a full scan.
-    page = CappedPaginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    searching = bool(filters.text.strip())
+    paginator = CappedPaginator(cases, PER_PAGE, count_ordered=False if searching else None)
+    page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page}
     # htmx swaps only the table; a history restore or a plain request gets the whole page.
     if request.htmx and not request.htmx.history_restore_request:
