@@ -61,13 +61,13 @@ test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not postgres" $(PYTEST_ARGS) tingsu tests
 
 # PostgreSQL pass: everything except the browser tests, which exercise the pages rather
-# than the database and already ran on SQLite. Required under CI=true, else only when a
+# than the database and already ran on SQLite, and the SQLite-only tests (marker `sqlite`). Required under CI=true, else only when a
 # local server answers.
 test-postgres: install
 	@export DATABASE_URL="$(PG_DATABASE_URL)"; \
 	if $(BIN)/python -c "$$PG_PROBE"; then \
 		echo "PostgreSQL pass: $$DATABASE_URL"; \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) tingsu tests; \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not sqlite" $(PYTEST_ARGS) tingsu tests; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "CI=true needs PostgreSQL at $$DATABASE_URL; failing." >&2; exit 1; \
 	else \

@@ -186,6 +186,7 @@ def test_refresh_since_an_id_leaves_older_cases_alone(world):
     assert stored(old) != at(2026, 1, 1, 9, 0)
 
 
+@pytest.mark.sqlite
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table rebuilds drop triggers")
 def test_a_migrate_puts_back_triggers_a_table_rebuild_dropped(world):
     case = new_case(world, at(2025, 10, 13, 9, 0))

@@ -19,6 +19,7 @@ def test_the_scheduler_runs_the_statistics_job():
     assert maintenance.database_analyze_claim_due in JOBS
 
 
+@pytest.mark.sqlite
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's autovacuum analyses")
 def test_the_job_gathers_statistics_once_and_then_waits_a_day(world, monkeypatch):
     for _ in range(3):
