@@ -225,6 +225,9 @@ class Case(TimeStampedModel):
             models.Index(
                 fields=["department", "assignee", "created_at", "id"], name="case_queue_unassigned"
             ),
+            # A status filter across departments ("all new cases"), newest first: 1M cases on
+            # SQLite 2,434 -> 10 ms for the page and its count (the planner sorted every match).
+            models.Index(fields=["status", "created_at", "id"], name="case_queue_status"),
             models.Index(
                 fields=["department", "status", "created_at", "id"], name="case_queue_dept_status"
             ),
