@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tingsu.accounts.models import ApiKey, ApiKeyScope, Department, Team, User
 from tingsu.accounts.services import api_key_create
@@ -70,3 +72,25 @@ class ApiKeyAdmin(admin.ModelAdmin):
         messages.warning(
             request, _("Copy this key now, it is not shown again: %(key)s") % {"key": raw}
         )
+
+
+# django-otp registers an admin in which anyone with admin access can add an authenticator
+# for another user, or read a device's key, and then pass that user's second factor.
+# Here devices are enrolled only by their owner (desk, "Two-factor"); the admin lists
+# them and can delete one, which is how a lost phone is reset (the owner enrols again).
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "name"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
