@@ -138,6 +138,8 @@ class NotificationEvent(models.TextChoices):
     STAFF_TRANSFERRED = "staff_transferred", _("Transferred to your department")
     STAFF_SLA_WARNING = "staff_sla_warning", _("SLA deadline approaching")
     STAFF_SLA_BREACHED = "staff_sla_breached", _("SLA deadline breached")
+    STAFF_EXTENSION_REQUESTED = "staff_extension_requested", _("Extension awaits approval")
+    STAFF_EXTENSION_DECIDED = "staff_extension_decided", _("Extension request decided")
 
 
 class NotificationLanguage(models.TextChoices):
@@ -182,6 +184,8 @@ class StaffNotificationKind(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred to your department")
     SLA_WARNING = "sla_warning", _("SLA deadline approaching")
     SLA_BREACHED = "sla_breached", _("SLA deadline breached")
+    EXTENSION_REQUESTED = "ext_requested", _("Extension awaits approval")
+    EXTENSION_DECIDED = "ext_decided", _("Extension request decided")
 
 
 class StaffNotification(models.Model):

@@ -206,6 +206,8 @@ _STAFF_EVENTS = {
     StaffNotificationKind.TRANSFERRED: NotificationEvent.STAFF_TRANSFERRED,
     StaffNotificationKind.SLA_WARNING: NotificationEvent.STAFF_SLA_WARNING,
     StaffNotificationKind.SLA_BREACHED: NotificationEvent.STAFF_SLA_BREACHED,
+    StaffNotificationKind.EXTENSION_REQUESTED: NotificationEvent.STAFF_EXTENSION_REQUESTED,
+    StaffNotificationKind.EXTENSION_DECIDED: NotificationEvent.STAFF_EXTENSION_DECIDED,
 }
 
 
@@ -342,3 +344,28 @@ def staff_sla_warning(case: Case, *, message: str, cause: Any) -> None:
 def staff_sla_breached(case: Case, *, message: str, cause: Any) -> None:
     """A deadline has passed: tell the department's supervisors."""
     _notify_supervisors(case, kind=StaffNotificationKind.SLA_BREACHED, message=message, cause=cause)
+
+
+def staff_extension_requested(case: Case, *, actor: User, message: str, cause: Any) -> None:
+    """An agent asks for a regulatory extension: the department's supervisors decide."""
+    _notify_supervisors(
+        case,
+        kind=StaffNotificationKind.EXTENSION_REQUESTED,
+        message=message,
+        cause=cause,
+        actor=actor,
+    )
+
+
+def staff_extension_decided(
+    case: Case, *, requester: User, actor: User, message: str, cause: Any
+) -> None:
+    """A supervisor approved or rejected the request: tell the agent who asked."""
+    notify_staff(
+        users=[requester],
+        kind=StaffNotificationKind.EXTENSION_DECIDED,
+        case=case,
+        actor=actor,
+        message=message,
+        cause=cause,
+    )

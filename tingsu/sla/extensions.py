@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tingsu.accounts.models import Role, User
+from tingsu.channels import notify
 from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
 
 from .models import ExtensionRequestStatus, SlaExtension, SlaExtensionRequest, SlaTimer
@@ -54,6 +55,13 @@ def sla_extension_request(
         author=user,
     )
     sla_audit(case, "sla.extension_request", {"extension": number, "reason": reason}, actor=user)
+    notify.staff_extension_requested(
+        case,
+        actor=user,
+        message=_("%(user)s asks for extension %(n)d: %(reason)s")
+        % {"user": user.label, "n": number, "reason": reason},
+        cause=f"sla-extension-request-{request.pk}",
+    )
     return request
 
 
@@ -98,4 +106,12 @@ def sla_extension_decide(
     request.status = ExtensionRequestStatus.APPROVED if approve else ExtensionRequestStatus.REJECTED
     request.decided_by, request.decided_at = user, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    decided = _("Extension %(n)d approved.") if approve else _("Extension %(n)d rejected.")
+    notify.staff_extension_decided(
+        case,
+        requester=request.requested_by,
+        actor=user,
+        message=decided % {"n": request.number},
+        cause=f"sla-extension-decided-{request.pk}",
+    )
     return request
