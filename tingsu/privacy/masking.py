@@ -8,6 +8,7 @@ what kind of value it was and match the last digits with the customer.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 __all__ = [
@@ -35,6 +36,52 @@ _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _ID_RE = re.compile(_NOT_ALNUM_BEFORE + r"\d{17}[\dXx]" + _NOT_ALNUM_AFTER)
+# A first-generation (15-digit, issued until 2004) ID number has no check digit, so in free
+# text it is taken for one only after a word that says so (身份证, 证件, ID) and only with a
+# real province code and birth date; other 15-digit numbers (orders, waybills) stay.
+_ID15_RE = re.compile(
+    r"(?:身份证|证件|(?<![A-Za-z])ID(?:\s*(?:card|number|no\.?))?)[^0-9A-Za-z\n]{0,8}"
+    r"(?<![0-9A-Za-z])(\d{15})" + _NOT_ALNUM_AFTER,
+    re.IGNORECASE,
+)
+_PROVINCES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
+)
 _CARD_RE = re.compile(
     _NOT_ALNUM_BEFORE + r"(?:\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{13,19})" + _NOT_ALNUM_AFTER
 )
@@ -127,6 +174,19 @@ def is_valid_id_number(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
+def is_valid_id_number_15(value: str) -> bool:
+    """A first-generation ID number: 15 digits, a province code and a real 19YYMMDD birth
+    date (it has no check digit, so this only says it could be one)."""
+    value = value.strip()
+    if len(value) != 15 or not value.isdigit() or value[:2] not in _PROVINCES:
+        return False
+    try:
+        date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
 def is_valid_bank_card(value: str) -> bool:
     """Luhn check over 13 to 19 digits (separators ignored)."""
     digits = _digits(value)
@@ -148,6 +208,13 @@ def _sub_id(match: re.Match) -> str:
     return mask_id_number(text) if is_valid_id_number(text) else text
 
 
+def _sub_id15(match: re.Match) -> str:
+    text, number = match.group(0), match.group(1)
+    if not is_valid_id_number_15(number):
+        return text
+    return text[: match.start(1) - match.start(0)] + mask_id_number(number)
+
+
 def _sub_card(match: re.Match) -> str:
     text = match.group(0)
     return mask_bank_card(text) if is_valid_bank_card(text) else text
@@ -157,14 +224,16 @@ def mask_pii_text(text: Any) -> str:
     """Mask mobiles, landlines, ID numbers, bank cards and emails found in free text.
 
     ID numbers and bank cards are masked only when their check digit is right, so order
-    numbers and tracking numbers of the same length are left alone. 15-digit (pre-1999)
-    ID numbers carry no check digit and are not detected.
+    numbers and tracking numbers of the same length are left alone. 15-digit
+    (first-generation) ID numbers carry no check digit: they are masked when a word such
+    as 身份证 precedes them and their province and birth date are real.
     """
     if not text:
         return "" if text is None else str(text)
     text = str(text)
     text = _EMAIL_RE.sub(lambda m: mask_email(m.group(0)), text)
     text = _ID_RE.sub(_sub_id, text)
+    text = _ID15_RE.sub(_sub_id15, text)
     text = _CARD_RE.sub(_sub_card, text)
     text = _MOBILE_RE.sub(lambda m: mask_phone(m.group(0)), text)
     text = _LANDLINE_RE.sub(lambda m: mask_phone(m.group(0)), text)

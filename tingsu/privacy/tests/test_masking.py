@@ -96,3 +96,28 @@ def test_it_handles_empty_text():
 )
 def test_it_decides_clearance_by_role_or_permission(user, sees):
     assert user_sees_pii(user) is sees
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("我的身份证号是320106750312123，请核实", "我的身份证号是3201*******2123，请核实"),
+        ("证件号码：110101491001001。", "证件号码：1101*******1001。"),
+        ("ID number 440301800229412", "ID number 4403*******9412"),
+    ],
+)
+def test_it_masks_a_15_digit_id_number_named_as_one(raw, masked):
+    assert mask_pii_text(raw) == masked
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "订单号 320106750312123 一直没发货",  # no word says it is an ID
+        "身份证号 990106750312124",  # no such province
+        "身份证号 320106751332123",  # month 13
+        "身份证号 3201067503121234",  # 16 digits
+    ],
+)
+def test_it_leaves_other_15_digit_numbers_alone(raw):
+    assert mask_pii_text(raw) == raw
