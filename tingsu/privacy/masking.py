@@ -46,11 +46,8 @@ _ID15_RE = re.compile(
 )
 # GB/T 2260 province-level codes: 11-15 north, 21-23 north-east, 31-37 east, 41-46 south
 # central, 50-54 south-west, 61-65 north-west, 71 Taiwan, 81-82 Hong Kong and Macao.
-_PROVINCES = frozenset(
-    str(code)
-    for codes in (range(11, 16), range(21, 24), range(31, 38), range(41, 47), range(50, 55))
-    for code in codes
-) | frozenset(("61", "62", "63", "64", "65", "71", "81", "82"))
+_PROVINCE_RANGES = ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65), (71, 71), (81, 82))
+_PROVINCES = frozenset(str(c) for lo, hi in _PROVINCE_RANGES for c in range(lo, hi + 1))
 _CARD_RE = re.compile(
     _NOT_ALNUM_BEFORE + r"(?:\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{13,19})" + _NOT_ALNUM_AFTER
 )
