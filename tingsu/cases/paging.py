@@ -14,15 +14,37 @@ from django.db.models.sql.where import WhereNode
 
 
 class PagedQuerySet(QuerySet):
+    # A text search's first plan on PostgreSQL (tingsu.cases.search.RecentFirst).
+    _recent_first = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._recent_first = self._recent_first
+        return clone
+
+    def for_count(self) -> QuerySet:
+        """The same rows in a form cheaper to count (see `capped_count`)."""
+        if self._recent_first is not None:
+            countable = self._recent_first.countable(self)
+            if countable is not None:
+                return countable
+        return self
+
     @classmethod
     def of(cls, qs: QuerySet) -> "PagedQuerySet":
         paged = qs._chain()
-        paged.__class__ = cls
+        if not isinstance(paged, cls):
+            paged.__class__ = cls
         return paged
 
     def _fetch_all(self) -> None:
         if self._result_cache is None and self._loads_by_ids():
-            ids = list(self.values_list("pk", flat=True))
+            ids = None
+            if self._recent_first is not None:
+                query = self.query
+                ids = self._recent_first.page_ids(self, query.low_mark, query.high_mark)
+            if ids is None:
+                ids = list(self.values_list("pk", flat=True))
             rows = self._chain()
             rows.query.clear_limits()
             rows.query.clear_ordering(force=True)
