@@ -8,6 +8,7 @@ from tingsu.api.errors import register_error_handlers
 from tingsu.api.parser import StrictParser
 from tingsu.cases.api import router as cases_router
 from tingsu.portal.api import router as portal_router
+from tingsu.sla.api import router as sla_router
 
 
 class SwaggerWithCsrf(Swagger):
@@ -41,4 +42,5 @@ api = NinjaAPI(
 )
 register_error_handlers(api)
 api.add_router("/", cases_router)
+api.add_router("/", sla_router)
 api.add_router("/portal", portal_router)

@@ -15,6 +15,11 @@ PATHS = {
     "/api/v1/complaints/{number}/assignment": {"post"},
     "/api/v1/complaints/{number}/transfer": {"post"},
     "/api/v1/complaints/{number}/timeline": {"get"},
+    "/api/v1/complaints/{number}/sla": {"get"},
+    "/api/v1/complaints/{number}/sla/pause": {"post"},
+    "/api/v1/complaints/{number}/sla/resume": {"post"},
+    "/api/v1/complaints/{number}/sla/extensions": {"post"},
+    "/api/v1/complaints/{number}/sla/extension-requests/{request_id}/decision": {"post"},
     "/api/v1/portal/complaints/{number}": {"get"},
     "/api/v1/portal/complaints/{number}/messages": {"post"},
 }
