@@ -109,6 +109,9 @@ def search_cases(qs: QuerySet, text: str) -> QuerySet:
 # plan reads before it gives up and the indexes decide. A term in 1% of cases fills a page
 # of 25 after about 2,500 of them; a rarer one reads all of them, then takes the indexes.
 RECENT_WINDOW = 4000
+# Of which the first are read on their own: a term none of them contains (less than about
+# 0.1% of cases) costs that part only before the indexes.
+RECENT_PROBE = 1000
 RECENT_WINDOW_MAX = 20000
 # Lists whose order an index on created_at serves: the window is read in that order.
 _WINDOW_ORDERS = {("-created_at", "-id"), ("created_at", "id")}
@@ -121,10 +124,11 @@ class RecentFirst:
     The indexed search (`case_text_q`) must find and recheck every case containing the
     term before it can sort them: for a term in 1% of a million cases that is ten thousand
     rows for a page of 25. Here the list is read in its own order instead, at most
-    `window` cases of it, testing the same `icontains` conditions on each, and stops at
-    the end of the page. A page found that way is the page (every case past the window is
-    older, or newer, than all of it); when the window holds fewer matches than the page
-    needs, the term is rare and the indexed search gives the page.
+    `window` cases of it (`RECENT_PROBE` of them first), testing the same `icontains`
+    conditions on each, and stops at the end of the page. A page found that way is the
+    page (every case past the window is older, or newer, than all of it); when the window
+    holds fewer matches than the page needs, the term is rare and the indexed search gives
+    the page.
 
     `base` is the list before the search; `where` the searched list's filters when it was
     made, so a filter added later (which the window would not apply) disables this plan.
@@ -146,27 +150,35 @@ class RecentFirst:
         ):
             return None
         window = min(RECENT_WINDOW_MAX, max(RECENT_WINDOW, high * RECENT_WINDOW // 25))
+        # First a part of the window: a term too rare to fill the page from the whole
+        # window (going by the matches in that part) goes to the indexes at once.
+        probe = min(RECENT_PROBE, window)
+        ids = self._window_ids(searched, order, 0, probe, high)
+        if len(ids) < high and probe < window and len(ids) * window * 2 >= high * probe:
+            ids += self._window_ids(searched, order, probe, window, high - len(ids))
+        return ids[low:high] if len(ids) == high else None
+
+    def _window_ids(self, searched: QuerySet, order, start: int, stop: int, limit: int):
+        """The first `limit` matches among rows `start:stop` of the list, in its order."""
         inner = self.base.order_by(*order).values(
             "id", "created_at", "customer_id", *CASE_FTS_COLUMNS
-        )[:window]
+        )[start:stop]
         # The same conditions, on the window's rows (a table of the same name and columns).
         outer = (
             Case.objects.filter(_row_text_q(self.text))
             .order_by(*order)
-            .values_list("id", flat=True)[low:high]
+            .values_list("id", flat=True)[:limit]
         )
         inner_sql, inner_params = inner.query.sql_with_params()
         outer_sql, outer_params = outer.query.sql_with_params()
         table = connections[searched.db].ops.quote_name(Case._meta.db_table)
-        source = f" FROM {table} WHERE "
-        if outer_sql.count(source) != 1:
-            return None
-        head, tail = outer_sql.split(source)
+        head, source, tail = outer_sql.partition(f" FROM {table} WHERE ")
+        if not source:  # not the query shape expected: the indexes give the page
+            return []
         sql = f"{head} FROM ({inner_sql}) {table} WHERE {tail}"
         with connections[searched.db].cursor() as cursor:
             cursor.execute(sql, [*inner_params, *outer_params])
-            ids = [pk for (pk,) in cursor.fetchall()]
-        return ids if len(ids) == high - low else None
+            return [pk for (pk,) in cursor.fetchall()]
 
     def countable(self, searched: QuerySet) -> QuerySet | None:
         """The searched list in a form that a capped count can stop early in, or None.

@@ -166,3 +166,35 @@ def test_the_count_stops_at_the_cap_and_counts_customers_once(world, spread):
     count_sql = ctx.captured_queries[-1]["sql"]
     # Row by row (so the count stops at the cap), not the union built whole.
     assert " UNION " not in count_sql and "LIMIT 5" in count_sql
+
+
+@pytest.fixture
+def twelve(spread, monkeypatch):
+    """12 cases, a window of 12 read 3 first; `at` are the matches' places, newest = 0."""
+    monkeypatch.setattr(search, "RECENT_WINDOW", 12)
+    monkeypatch.setattr(search, "RECENT_PROBE", 3)
+
+    def make(at):
+        for place in reversed(range(12)):
+            spread(description=f"{TERM}{place}" if place in at else "空调漏水")
+        return newest_first(scan(TERM))
+
+    return make
+
+
+def window_reads(queries: list[str]) -> int:
+    return sum(') "cases_case" WHERE' in sql for sql in queries)
+
+
+def test_matches_in_the_first_part_read_on_through_the_window(world, twelve):
+    expected = twelve(at={1, 5, 8})
+    rows, queries = page(world.root, TERM, 0, 3)
+    assert rows == expected
+    assert read_newest_first(queries) and window_reads(queries) == 2
+
+
+def test_no_match_in_the_first_part_goes_to_the_indexes_at_once(world, twelve):
+    expected = twelve(at={4, 6, 9})
+    rows, queries = page(world.root, TERM, 0, 3)
+    assert rows == expected
+    assert not read_newest_first(queries) and window_reads(queries) == 1
