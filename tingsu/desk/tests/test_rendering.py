@@ -106,3 +106,66 @@ def test_odd_widgets_render_as_django_templates_do(data):
         slow = str(bf)
         form.renderer = Odd.default_renderer
         assert fast == slow, bf.name
+
+
+# The queue's row loop as a template, as it was before `queue_rows` wrote it in Python.
+QUEUE_ROWS_TEMPLATE = """{% load i18n desk privacy sla_tags %}  {% for case in page_obj %}
+    <tr data-number="{{ case.number }}">
+      <td><input type="checkbox" class="form-check-input" name="numbers" value="{{ case.number }}" form="batch-form" aria-label="{{ case.number }}"></td>
+      <td class="text-nowrap"><a href="{% url 'desk:case' case.number %}">{{ case.number }}</a></td>
+      <td>{{ case.subject|pii_text_for:request.user|truncatechars:60 }}</td>
+      <td>{{ case.customer.name }}{% if case.customer.is_vip %} <span class="badge text-bg-warning">VIP</span>{% endif %}</td>
+      <td>{{ case.category|default:"—" }}</td>
+      <td><span class="badge {{ case.severity|severity_badge }} severity-{{ case.severity }}">{{ case.severity|severity_label }}</span></td>
+      <td>{{ case.priority|priority_label }}</td>
+      <td><span class="badge {{ case.status|status_badge }}">{{ case.status|status_label }}</span></td>
+      <td>{{ case.assignee|default:"—" }}</td>
+      <td>{{ case.department|default:"—" }}</td>
+      <td class="text-nowrap">{{ case.created_at|date:"Y-m-d H:i" }}</td>
+      <td class="text-nowrap">{% sla_queue_badge case %}</td>
+      <td>{% for tag in case.tags.all %}<span class="badge rounded-pill text-bg-light border">{{ tag.name }}</span> {% endfor %}</td>
+    </tr>
+  {% empty %}
+    <tr><td colspan="13" class="text-center text-body-secondary py-4">{% translate "No cases match." %}</td></tr>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("viewer", ["alice", "carol"])  # masked, cleared
+def test_the_queue_rows_are_the_html_of_the_row_template(world, rf, language, viewer):
+    from django.template import engines
+
+    from tingsu.cases.models import Severity, Status
+    from tingsu.cases.selectors import CaseFilters, case_list
+    from tingsu.core.testing import make_customer
+    from tingsu.customers.models import Tier
+
+    make_case(
+        customer=make_customer(tier=Tier.VIP, name="<VIP & 顾客>"),
+        department=world.service,
+        assignee=world.alice,
+        category=world.subcategory,
+        subject="请回电 13812345678 <b>急</b> " + "很长的标题" * 20,
+        severity=Severity.MAJOR,
+        tags=["一", "<二>"],
+    )
+    make_case(department=world.logistics, category=world.category, status=Status.RESOLVED)
+    make_case(subject="")
+    user = getattr(world, viewer)
+    request = rf.get("/desk/")
+    request.user = user
+    engine = engines["django"]
+    pages = []
+    with translation.override(language):
+        for cases in (list(case_list(user=world.root, filters=CaseFilters())), []):
+            context = {"page_obj": cases}
+            old = engine.from_string(QUEUE_ROWS_TEMPLATE).render(context, request=request)
+            new = engine.from_string("{% load desk %}  {% queue_rows page_obj %}").render(
+                context, request=request
+            )
+            assert new == old
+            pages.append(new)
+    assert pages[0].count("<tr data-number=") == 3
+    assert ("13812345678" in pages[0]) is (viewer == "carol")  # masked for an agent
+    assert "&lt;VIP &amp; 顾客&gt; <span class=\"badge text-bg-warning\">VIP</span>" in pages[0]
+    assert 'colspan="13"' in pages[1]
