@@ -127,7 +127,7 @@ QUEUE_ROWS_TEMPLATE = """{% load i18n desk privacy sla_tags %}  {% for case in p
     </tr>
   {% empty %}
     <tr><td colspan="13" class="text-center text-body-secondary py-4">{% translate "No cases match." %}</td></tr>
-  {% endfor %}"""
+  {% endfor %}"""  # noqa: E501 - the template as it was
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -167,5 +167,5 @@ def test_the_queue_rows_are_the_html_of_the_row_template(world, rf, language, vi
             pages.append(new)
     assert pages[0].count("<tr data-number=") == 3
     assert ("13812345678" in pages[0]) is (viewer == "carol")  # masked for an agent
-    assert "&lt;VIP &amp; 顾客&gt; <span class=\"badge text-bg-warning\">VIP</span>" in pages[0]
+    assert '&lt;VIP &amp; 顾客&gt; <span class="badge text-bg-warning">VIP</span>' in pages[0]
     assert 'colspan="13"' in pages[1]
