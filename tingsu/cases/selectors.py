@@ -155,11 +155,12 @@ def case_timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
 
 def customer_other_cases(*, user: User, case: Case, limit: int = 10) -> list[Case]:
     """The customer's other cases that this user may see (hidden ones are not shown)."""
+    # The panel shows number, status and subject: no long texts, no category join.
     return list(
         scoped_cases(user)
         .filter(customer_id=case.customer_id)
         .exclude(pk=case.pk)
-        .select_related("category")
+        .only("number", "status", "subject", "created_at")
         .order_by("-created_at")[:limit]
     )
 

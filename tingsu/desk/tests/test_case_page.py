@@ -158,3 +158,24 @@ def test_its_query_count_does_not_grow_with_the_timeline_tags_or_other_cases(wor
     # Session, user, case, other cases, their count, the unmasked-view audit entry,
     # tags once, the form choices, timeline and attachments, SLA, triage, nav badge.
     assert many <= 23
+
+
+def test_a_resolved_case_shows_its_resolution_for_one_query_more_at_most(world, login):
+    from tingsu.cases.models import Case
+
+    customer = make_customer()
+    bare = make_case(customer=customer, department=world.service)
+    resolved = make_case(customer=customer, department=world.service)
+    Case.objects.filter(pk=bare.pk).update(status=Status.RESOLVED)
+    Case.objects.filter(pk=resolved.pk).update(
+        status=Status.RESOLVED,
+        resolution_code=world.resolution_code,
+        root_cause=world.root_cause,
+        resolution_summary="已退款",
+    )
+    client = login(world.carol)
+    page(client, bare)  # warm the per-process caches
+    html = page(client, resolved)
+    assert "退款 · 包装不当" in html
+    # The code and the cause come in one query, not one each.
+    assert _page_queries(client, resolved) == _page_queries(client, bare) + 1

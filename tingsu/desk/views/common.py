@@ -30,11 +30,28 @@ def can_act(user: User) -> bool:
     return True
 
 
+def _load_resolution(case: Case) -> None:
+    """The resolution code and root cause the header shows, in one query rather than one
+    each (a resolved case has both)."""
+    if not (case.resolution_code_id or case.root_cause_id):
+        return
+    row = (
+        Case.objects.filter(pk=case.pk)
+        .select_related("resolution_code", "root_cause")
+        .only("resolution_code", "root_cause")
+        .first()
+    )
+    if row is not None:
+        case.resolution_code = row.resolution_code
+        case.root_cause = row.root_cause
+
+
 def case_page_context(request: HttpRequest, case: Case, **bound_forms) -> dict:
     """Everything the case page shows; `bound_forms` replace blank forms to show errors."""
     user = request.user
     # The header and the fields form both list the tags: load them once.
     prefetch_related_objects([case], Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    _load_resolution(case)
     ctx = {
         "case": case,
         "timeline": case_timeline(case=case, public_only=False),
