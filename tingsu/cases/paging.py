@@ -22,13 +22,12 @@ class PagedQuerySet(QuerySet):
         clone._recent_first = self._recent_first
         return clone
 
-    def for_count(self) -> QuerySet:
-        """The same rows in a form cheaper to count (see `capped_count`)."""
-        if self._recent_first is not None:
-            countable = self._recent_first.countable(self)
-            if countable is not None:
-                return countable
-        return self
+    def count_ahead(self, offset: int, limit: int) -> int | None:
+        """How many rows lie within `offset:offset + limit`, when the search's plan can
+        tell it faster than a count of this query (see `capped_count`); else None."""
+        if self._recent_first is None:
+            return None
+        return self._recent_first.count_ahead(self, offset, limit)
 
     @classmethod
     def of(cls, qs: QuerySet) -> "PagedQuerySet":

@@ -41,16 +41,16 @@ def capped_count(
     860 ms at 1M), and a text search is faster unordered on both: callers with a search
     pass `ordered=False`."""
     cap = count_cap() if cap is None else cap
-    # A list may know an equivalent form that counts faster (a text search on PostgreSQL:
-    # tingsu.cases.search.RecentFirst.countable).
-    for_count = getattr(qs, "for_count", None)
-    if for_count is not None:
-        qs = for_count()
     if ordered is None:
         ordered = connections[qs.db].vendor == "postgresql"
-    # Only the ids: no joins for display, nor annotations that no filter or ordering uses
-    # (the SLA subqueries of the queue, for one).
-    ahead = (qs if ordered else qs.order_by()).values("pk")[offset : offset + cap + 1].count()
+    # A list may count itself faster (a text search on PostgreSQL:
+    # tingsu.cases.search.RecentFirst.count_ahead).
+    count_ahead = getattr(qs, "count_ahead", None)
+    ahead = count_ahead(offset, cap + 1) if count_ahead is not None else None
+    if ahead is None:
+        # Only the ids: no joins for display, nor annotations that no filter or ordering
+        # uses (the SLA subqueries of the queue, for one).
+        ahead = (qs if ordered else qs.order_by()).values("pk")[offset : offset + cap + 1].count()
     if ahead > cap:
         return CappedCount(offset + cap, True)
     if ahead == 0 and offset:

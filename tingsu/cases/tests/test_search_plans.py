@@ -198,3 +198,15 @@ def test_no_match_in_the_first_part_goes_to_the_indexes_at_once(world, twelve):
     rows, queries = page(world.root, TERM, 0, 3)
     assert rows == expected
     assert not read_newest_first(queries) and window_reads(queries) == 1
+
+
+def test_a_rare_term_takes_the_indexes_once_for_the_count_and_the_page(world, twelve):
+    expected = twelve(at={4, 6, 9})
+    qs = case_list(user=world.root, filters=CaseFilters(text=TERM))
+    paginator = CappedPaginator(qs, 2, cap=10)
+    with CaptureQueriesContext(connection) as ctx:
+        shown = paginator.get_page(2)
+        rows = [c.pk for c in shown]
+    assert rows == expected[2:]
+    assert (paginator.count, paginator.count_capped, paginator.num_pages) == (3, False, 2)
+    assert sum(" UNION " in q["sql"] for q in ctx.captured_queries) == 1
