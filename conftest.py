@@ -29,6 +29,14 @@ def _two_factor_not_enforced(settings):
 
 
 @pytest.fixture(autouse=True)
+def _intake_inline(settings):
+    # The API defers intake processing to the task worker in production; tests see the
+    # whole intake done in the request unless they are about the deferred mode
+    # (tingsu/api/tests/test_intake_deferred.py switches it on).
+    settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": False}
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttles (portal look-ups) count in the cache: each test starts with none.
     from django.core.cache import cache

@@ -308,4 +308,8 @@ TINGSU = {
     # proxies; the chain head is anchored (logged and stored) every N minutes.
     "TRUSTED_PROXIES": int(os.environ.get("TINGSU_TRUSTED_PROXIES", "0")),
     "AUDIT_ANCHOR_MINUTES": float(os.environ.get("TINGSU_AUDIT_ANCHOR_MINUTES", "60")),
+    # Intake (README "Performance"): the API accepts a complaint (number, case, created
+    # event, audit entry) and leaves notifications, SLA timers, triage, routing and
+    # assignment to the task worker, seconds later. Off: all of it inside the request.
+    "INTAKE_DEFERRED": env_bool("TINGSU_INTAKE_DEFERRED", True),
 }

@@ -3,6 +3,7 @@
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
@@ -95,7 +96,9 @@ def complaint_create(
     idempotency_key: Text(200) = IdempotencyKey,
 ):
     """Intake from an app or mini-program. A repeated `Idempotency-Key` returns the case
-    already created (200) instead of a second one (201)."""
+    already created (200) instead of a second one (201). `processing` is "pending" while
+    triage, routing and SLA timers are still to run (seconds, on the task worker): the
+    status and department may change then."""
     principal = principal_of(request)
     category = lookups.category_by_code(payload.category) if payload.category else None
     with transaction.atomic():
@@ -125,6 +128,7 @@ def complaint_create(
             tags=payload.tags,
             custom_fields=payload.custom_fields,
             idempotency_key=_idempotency_key(principal, idempotency_key.strip()),
+            defer_processing=settings.TINGSU["INTAKE_DEFERRED"],
         )
     return Status(201 if created else 200, s.intake_out(case))
 

@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.lookups import IsNull
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -209,6 +209,12 @@ class Case(TimeStampedModel):
     # none). Kept by database triggers on the SLA timers (tingsu.cases.sla_due), never
     # written by save(), so the queue can read a department's cases in due order by index.
     sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True, editable=False)
+    # Accepted, not yet processed (notifications, SLA timers, triage, routing): set when an
+    # interface defers that work to the task worker (services.case_create), cleared by the
+    # task (services.case_process_intake). Nullable so adding it to a large table is instant.
+    intake_pending_since = models.DateTimeField(
+        _("intake pending since"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -245,6 +251,12 @@ class Case(TimeStampedModel):
                 F("sla_due_at"),
                 F("id").desc(),
                 name="case_queue_due",
+            ),
+            # Cases still waiting for their intake processing: a handful at any moment.
+            models.Index(
+                fields=["intake_pending_since"],
+                condition=Q(intake_pending_since__isnull=False),
+                name="case_intake_pending",
             ),
         ]
 

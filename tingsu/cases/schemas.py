@@ -213,6 +213,9 @@ class IntakeOut(Schema):
     status: Status
     tracking_url: str
     token: str
+    # "pending": accepted; triage, routing and SLA timers follow within seconds (the status
+    # and department may still change). "done": already processed.
+    processing: Literal["pending", "done"]
 
 
 class AttachmentOut(Schema):
@@ -323,6 +326,7 @@ def intake_out(case: Case) -> dict[str, Any]:
         "status": case.status,
         "tracking_url": f"{site}/portal/track/{case.number}/?t={token}",
         "token": token,
+        "processing": "pending" if case.intake_pending_since else "done",
     }
 
 

@@ -187,10 +187,16 @@ def case_create(
     attachments: list[UploadedFile] | None = None,
     idempotency_key: str | None = None,
     event_data: dict[str, Any] | None = None,
+    defer_processing: bool = False,
 ) -> tuple[Case, bool]:
     """Create a case, or return the one already created with this idempotency key.
 
     `event_data` is added to the created event's data (channels: inbound record, reason).
+    `defer_processing`: accept now, process later. The case, its created event, attachments
+    and audit entry are written here, with one task (case_process_intake_task) queued in the
+    same transaction; the task worker then does what the inline mode does right away
+    (`_process_intake`: webhook, notification, SLA timers, prediction, risk, routing,
+    assignment). Until then the case is marked `intake_pending_since`.
     Returns (case, created).
     """
     attachments = attachments or []
@@ -228,6 +234,7 @@ def case_create(
                 order_number=order_number,
                 custom_fields=custom_fields or {},
                 idempotency_key=idempotency_key or None,
+                intake_pending_since=timezone.now() if defer_processing else None,
             )
     except IntegrityError:
         # A concurrent submit with the same key won the race.
@@ -248,15 +255,43 @@ def case_create(
     )
     _store_attachments(case, event, attachments, is_public=True)
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
+    if defer_processing:
+        from tingsu.cases.tasks import case_process_intake_task
+
+        # A row in this transaction (django-tasks-db): it commits or rolls back with the case.
+        case_process_intake_task.enqueue(case_id=case.pk)
+        return case, True
+    return _process_intake(case), True
+
+
+@transaction.atomic
+@_unit_of_work
+def case_process_intake(*, case_id: int) -> bool:
+    """The deferred half of case_create (the task worker runs it): process a case accepted
+    with `defer_processing`. Claims the pending mark first, so a second run (a task retried,
+    or run twice) finds nothing to do and returns False."""
+    claimed = Case.objects.filter(pk=case_id, intake_pending_since__isnull=False).update(
+        intake_pending_since=None
+    )
+    if not claimed:
+        return False
+    # The claim's UPDATE holds the row lock until this transaction ends.
+    case = Case.objects.select_related("customer", "category").get(pk=case_id)
+    _process_intake(case)
+    return True
+
+
+def _process_intake(case: Case) -> Case:
+    """Everything after a case is accepted, in the caller's transaction: the same steps for
+    the inline mode (case_create) and the deferred one (case_process_intake)."""
     _webhook("case.created", case)
     _notify().case_received(case)
-    _sla().sla_case_created(case=case)
+    _sla().sla_case_created(case=case)  # timers start at case.created_at
     from tingsu.triage.learning.services import triage_predict_case
 
-    triage_predict_case(case=case, actor=actor)  # logged, never raised
-    # The hook changes this very instance (it holds the new row, locked by this transaction).
-    case = _triage("on_case_created", case, in_place=True)
-    return case, True
+    triage_predict_case(case=case)  # logged, never raised
+    # The hook changes this very instance (it holds the row, locked by this transaction).
+    return _triage("on_case_created", case, in_place=True)
 
 
 def _triage(hook: str, case: Case, *, in_place: bool = False) -> Case:

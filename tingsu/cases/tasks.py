@@ -6,8 +6,14 @@ from datetime import datetime
 from django_tasks import task
 
 from tingsu.cases.auto_close import case_auto_close
+from tingsu.cases.services import case_process_intake
 
 
 @task()
 def auto_close_case_task(case_id: int, lease: str) -> bool:
     return case_auto_close(case_id=case_id, lease=datetime.fromisoformat(lease))
+
+
+@task()
+def case_process_intake_task(case_id: int) -> bool:
+    return case_process_intake(case_id=case_id)

@@ -69,6 +69,26 @@ def test_one_intake_runs_a_bounded_number_of_queries(
     assert audit_chain_verify().ok
 
 
+# Deferred (INTAKE_DEFERRED, the default outside tests): the request only accepts (number,
+# case, created event, audit entry, the task row) and the worker does the rest
+# (test_intake_deferred.py): 17 against the 60 above, counting the configuration version
+# read by the key cache, a new customer, the SAVEPOINT/RELEASE pairs (the test's own
+# transaction adds one) and the test's own read of the case.
+MAX_QUERIES_DEFERRED = 17
+
+
+def test_a_deferred_intake_runs_a_few_queries(
+    api_as, configured, settings, django_assert_max_num_queries
+):
+    settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": True}
+    api = api_as(scopes=[ApiKeyScope.INTAKE])
+    intake(api, 1)
+    with django_assert_max_num_queries(MAX_QUERIES_DEFERRED):
+        case = intake(api, 2)
+    assert case.intake_pending_since is not None and case.department is None
+    assert audit_chain_verify().ok
+
+
 def case_audit_actions(case):
     from tingsu.audit.models import AuditEntry
 
