@@ -280,6 +280,10 @@ def _seed(
                 case = _case_fields(rng, config, now=now, at=at, category=category, status=status)
                 history = _history(rng, config, case, now=now, at=at, description=description)
                 last_change = max(e[4] for e in history)
+                timer_specs[number] = _timers(config, case, now=now, at=at, paused=last_change)
+                # Case.sla_due_at as the triggers keep it (the nearest running deadline),
+                # written with the row: the rebuild's refresh then has nothing to update.
+                running = [t[3] for t in timer_specs[number] if t[4] is None and t[6] is None]
                 rows.append(
                     (
                         number,
@@ -306,11 +310,11 @@ def _seed(
                         new_access_salt(),
                         adapt(at),
                         adapt(last_change),
+                        adapt(min(running)) if running else None,
                     )
                 )
                 history[0][5] = {"channel": channel, "subject": subject}
                 histories[number] = history
-                timer_specs[number] = _timers(config, case, now=now, at=at, paused=last_change)
             earlier_customers.extend(customer_ids)
             _insert(conn, Case, CASE_COLUMNS, rows)
             ids = _ids(Case, "number", numbers)
@@ -540,7 +544,7 @@ CASE_COLUMNS = (
     "priority", "status", "assignee", "department", "custom_fields", "order_number",
     "resolution_code", "root_cause", "resolution_summary", "first_response_at",
     "resolved_at", "closed_at", "auto_close_at", "reopen_count", "access_salt",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "sla_due_at",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "case", "kind", "author_type", "author", "is_public", "body", "data", "created_at",
