@@ -131,6 +131,43 @@ def wait_for_tasks(env: dict[str, str], timeout: float = 600) -> dict:
     return {"tasks": first, "left": pending, "seconds": round(time.monotonic() - started, 1)}
 
 
+# Run in the server's environment after the drain: every accepted case must have been
+# processed (INTAKE_DEFERRED: triage, routing, SLA timers by the task worker).
+PROCESSED_PROBE = """
+import json, sys
+from datetime import datetime, timezone
+import django
+django.setup()
+from django_tasks_db.models import DBTaskResult
+from tingsu.cases.models import Case
+from tingsu.cases.tasks import case_process_intake_task
+since = datetime.fromtimestamp(float(sys.argv[1]), tz=timezone.utc)
+tasks = DBTaskResult.objects.filter(
+    task_path=case_process_intake_task.module_path, enqueued_at__gte=since
+)
+print(json.dumps({
+    "pending_cases": Case.objects.filter(intake_pending_since__isnull=False).count(),
+    "intake_tasks_done": tasks.filter(status="SUCCESSFUL").count(),
+    "intake_tasks_failed": tasks.filter(status="FAILED").count(),
+}))
+"""
+
+
+def processed_check(env: dict[str, str], since: float, intake: dict, drain: dict) -> dict:
+    """Accepted N in S s; all processed after D s more: N / (S + D) processed per second."""
+    found = run_json([PYTHON, "-c", PROCESSED_PROBE, str(since)], env)
+    accepted, seconds = intake["ok"], intake["seconds"]
+    total = seconds + drain["seconds"]
+    return {
+        **found,
+        "accepted": accepted,
+        "intake_seconds": seconds,
+        "drain_seconds": drain["seconds"],
+        "processed_per_second": round(accepted / total, 1) if total else 0.0,
+        "all_processed": found["pending_cases"] == 0 and found["intake_tasks_failed"] == 0,
+    }
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     env = tingsu_env(args)
@@ -161,9 +198,20 @@ def main(argv: list[str] | None = None) -> dict:
         load = [PYTHON, "-m", "bench.perf.load"]
         # Intake first, then let the task worker finish what intake queued (notifications,
         # webhooks) before the reads, so the read latencies are not the worker's backlog.
+        intake_started = time.time()
         operations = run_json(load, env, stdin=json.dumps({**plan, "ops": []}))
         drain = wait_for_tasks(env)
         print(f"task worker drained the intake's tasks in {drain['seconds']} s", flush=True)
+        intake_op = next(op for op in operations if op["name"] == "intake")
+        processed = processed_check(env, intake_started, intake_op, drain)
+        print(
+            f"accepted {processed['accepted']} in {processed['intake_seconds']} s "
+            f"({intake_op['per_second']}/s); all processed (triaged, routed, SLA) after "
+            f"{processed['drain_seconds']} s more -> {processed['processed_per_second']} "
+            f"processed/s; pending left {processed['pending_cases']}, "
+            f"failed tasks {processed['intake_tasks_failed']}",
+            flush=True,
+        )
         reads = {**plan, "intake": {**plan["intake"], "seconds": 0}}
         operations += run_json(load, env, stdin=json.dumps(reads, ensure_ascii=False))
         rss = srv.peak_rss_mb()
@@ -187,6 +235,7 @@ def main(argv: list[str] | None = None) -> dict:
         "operations": operations,
         "rss": rss,
         "drain": drain,
+        "processed": processed,
     }
     path = report.save(result)
     print(report.text_table(result))
@@ -195,6 +244,11 @@ def main(argv: list[str] | None = None) -> dict:
         with (REPO / "BENCHMARKS.md").open("a") as f:
             f.write(report.markdown(result))
         print("appended to BENCHMARKS.md")
+    if not processed["all_processed"]:
+        raise SystemExit(
+            f"not every accepted case was processed: {processed['pending_cases']} still "
+            f"pending, {processed['intake_tasks_failed']} intake tasks failed"
+        )
     return result
 
 

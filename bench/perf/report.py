@@ -34,6 +34,15 @@ def rows(result: dict) -> list[tuple[str, str, str, str]]:
     if drain:
         note = f"{drain['tasks']} tasks queued at the end of intake, {drain['left']} left"
         out.append(("task backlog drained, s", fmt(drain["seconds"]), "", note))
+    done = result.get("processed")
+    if done:
+        # Accepted is not processed (INTAKE_DEFERRED): the honest rate counts the drain.
+        note = (
+            f"accepted {done['accepted']} in {done['intake_seconds']} s, all processed "
+            f"(triaged, routed, SLA) {done['drain_seconds']} s later; "
+            f"{done['pending_cases']} still pending, {done['intake_tasks_failed']} failed"
+        )
+        out.append((f"intake end to end ({done['processed_per_second']}/s)", "", "", note))
     rss = result.get("rss", {})
     out.append(("web worker peak RSS", fmt(rss.get("web_worker_peak_rss_mb"), " MB"), "", ""))
     out.append(("task worker peak RSS", fmt(rss.get("task_worker_peak_rss_mb"), " MB"), "", ""))
