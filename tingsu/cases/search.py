@@ -201,7 +201,12 @@ class RecentFirst:
             if countable is None:
                 return None
             return countable.order_by().values("pk")[offset : offset + limit].count()
-        ids = list(searched.values_list("pk", flat=True)[: offset + limit])
+        listed = searched
+        if len(self.text) < MIN_INDEXED_LENGTH and not _may_fold(self.text):
+            # No index narrows a term this short: every case is read, so without UPPER()
+            # (1M cases, 2 characters: 4.0 -> 1.8 s).
+            listed = self.base.filter(_row_text_q(self.text)).order_by(*order)
+        ids = list(listed.values_list("pk", flat=True)[: offset + limit])
         self.memo[("indexed", order)] = (ids, len(ids) < offset + limit)
         return max(0, len(ids) - offset)
 

@@ -210,3 +210,18 @@ def test_a_rare_term_takes_the_indexes_once_for_the_count_and_the_page(world, tw
     assert rows == expected[2:]
     assert (paginator.count, paginator.count_capped, paginator.num_pages) == (3, False, 2)
     assert sum(" UNION " in q["sql"] for q in ctx.captured_queries) == 1
+
+
+def test_a_short_term_gives_the_scan_page_and_count(world, spread, monkeypatch):
+    monkeypatch.setattr(search, "RECENT_WINDOW", 4)  # the two-character term is rare here
+    spread(customer=make_customer(name="欧阳翡翠"), subject="发票")
+    spread(description="翡翠挂件")
+    for _ in range(5):
+        spread(description="空调漏水")
+    expected = newest_first(scan("翡翠"))
+    assert len(expected) == 2
+    qs = case_list(user=world.root, filters=CaseFilters(text="翡翠"))
+    paginator = CappedPaginator(qs, 25, cap=10)
+    shown = paginator.get_page(1)
+    assert [c.pk for c in shown] == expected
+    assert (paginator.count, paginator.count_capped) == (2, False)
