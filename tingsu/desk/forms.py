@@ -19,6 +19,7 @@ from tingsu.cases.models import (
 )
 from tingsu.cases.selectors import SORTS, CaseFilters, QueueTab, SlaFilter
 from tingsu.cases.workflow import Action
+from tingsu.core.forms import ModelChoiceField
 from tingsu.desk.rendering import FastWidgetRenderer
 
 TAB_LABELS = {
@@ -62,7 +63,7 @@ def active_categories():
     return Category.objects.filter(is_active=True).select_related("parent")
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.label} · {obj.department}" if obj.department_id else obj.label
 
@@ -139,7 +140,7 @@ class QueueFilterForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.none(),
         required=False,
@@ -224,7 +225,7 @@ class BatchForm(BootstrapMixin, forms.Form):
     numbers = NumbersField(error_messages={"required": _("Select at least one case.")})
     op = forms.ChoiceField(label=_("Action"), choices=[(op, BATCH_LABELS[op]) for op in BatchOp])
     assignee = StaffChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Department"), queryset=Department.objects.filter(is_active=True), required=False
     )
     reason = forms.CharField(label=_("Transfer reason"), required=False, max_length=2000)
@@ -297,7 +298,7 @@ class AssignForm(BootstrapMixin, forms.Form):
 
 class TransferForm(BootstrapMixin, forms.Form):
     id_prefix = "transfer"
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    department = ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -312,7 +313,7 @@ class TransferForm(BootstrapMixin, forms.Form):
 
 class CaseFieldsForm(BootstrapMixin, forms.Form):
     id_prefix = "fields"
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
@@ -346,10 +347,10 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
 
 class ResolveForm(BootstrapMixin, forms.Form):
     id_prefix = "resolve"
-    resolution_code = forms.ModelChoiceField(
+    resolution_code = ModelChoiceField(
         label=_("Resolution code"), queryset=ResolutionCode.objects.filter(is_active=True)
     )
-    root_cause = forms.ModelChoiceField(
+    root_cause = ModelChoiceField(
         label=_("Root cause"), queryset=RootCause.objects.filter(is_active=True)
     )
     summary = forms.CharField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tingsu.cases.attachments import validate_attachments
 from tingsu.cases.models import Category
 from tingsu.core.errors import ValidationFailed
+from tingsu.core.forms import ModelChoiceField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -129,7 +130,7 @@ class ComplaintForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("What is it about?"),
         queryset=Category.objects.none(),
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tingsu.cases.models import Category, Channel, Severity
+from tingsu.core.forms import ModelChoiceField
 from tingsu.customers.models import Tier
 from tingsu.triage.models import RoutingRule
 
@@ -51,7 +52,7 @@ class RoutingRuleForm(forms.ModelForm):
 class DryRunForm(forms.Form):
     text = forms.CharField(label=_("Complaint text"), widget=forms.Textarea(attrs={"rows": 5}))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)

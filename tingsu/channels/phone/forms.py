@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tingsu.cases.models import Category, Severity
+from tingsu.core.forms import ModelChoiceField
 
 
 class PhoneComplaintForm(forms.Form):
@@ -15,7 +16,7 @@ class PhoneComplaintForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "autofocus": True}),
     )
     name = forms.CharField(label=_("Caller's name"), max_length=100, required=False)
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.none(),
         required=False,
