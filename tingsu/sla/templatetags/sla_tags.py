@@ -59,12 +59,21 @@ def sla_queue_badge(case):
     return "—"
 
 
+def _timers(case) -> list[SlaTimer]:
+    """The case's timers, newest first, read once per page: both tags below use them."""
+    timers = getattr(case, "_sla_timers", None)
+    if timers is None:
+        timers = list(SlaTimer.objects.filter(case=case).select_related("policy").order_by("-id"))
+        case._sla_timers = timers
+    return timers
+
+
 @register.simple_tag
 def sla_case_timers(case) -> list[dict]:
     """The case's timers, newest first, with their state and time left."""
     now = timezone.now()
     rows = []
-    for t in SlaTimer.objects.filter(case=case).select_related("policy").order_by("-id"):
+    for t in _timers(case):
         if t.stopped_at:
             state, left = "stopped", ""
         elif t.paused_at:
@@ -88,11 +97,8 @@ def sla_case_actions(case, user) -> dict | None:
     from tingsu.sla.models import ExtensionRequestStatus, TimerKind
     from tingsu.sla.services import can_approve_extensions, next_extension_number
 
-    timer = (
-        SlaTimer.objects.filter(case=case, kind=TimerKind.RESOLUTION, stopped_at__isnull=True)
-        .select_related("policy")
-        .first()
-    )
+    running = [t for t in _timers(case) if t.kind == TimerKind.RESOLUTION and t.stopped_at is None]
+    timer = min(running, key=lambda t: (t.started_at, t.pk), default=None)
     if timer is None:
         return None
     try:
