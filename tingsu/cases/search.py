@@ -12,6 +12,13 @@ index so a search does not read every case:
 - PostgreSQL: pg_trgm GIN indexes on `UPPER(col::text)`, the expression Django's
   `icontains` compares, so the planner uses them for the very same filter.
 
+On PostgreSQL a list searched newest (or oldest) first picks its plan by the term's
+frequency (`RecentFirst`): the first cases of the list, read in its order, show whether
+the term is frequent; a frequent term's page is then read from the list itself (it stops
+at the page's end) and its capped count from one bitmap of the indexes (it stops at the
+cap); a rare term's page and count come from one indexed search in the list's order.
+Both give exactly the rows of the `icontains` scan.
+
 Trigrams need at least three characters. A shorter term (e.g. 漏水) falls back to the
 scan on SQLite; on PostgreSQL the planner decides (a GIN index cannot narrow it either).
 """
@@ -134,6 +141,8 @@ class RecentFirst:
 
     `base` is the list before the search; `where` the searched list's filters when it was
     made, so a filter added later (which the window would not apply) disables this plan.
+    `memo` lives as long as the list (one request): a list kept and paged again after the
+    cases changed may serve the ids its count found before.
     """
 
     base: QuerySet
