@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # address (django-axes); the check runs in the first backend, the password in the second.
 AUTHENTICATION_BACKENDS = [
     "tingsu.accounts.backends.LoginAttemptBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tingsu.accounts.backends.UserBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("TINGSU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("TINGSU_LOGIN_COOLOFF_MINUTES", "30")) / 60  # hours

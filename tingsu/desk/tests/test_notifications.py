@@ -188,6 +188,6 @@ def test_the_page_runs_a_fixed_number_of_queries(world, login, django_assert_num
         note_for(world.carol, case=case, text=f"通知{i}")
     client = login(world.carol)
     # session, user, count, page, cases still in scope, nav badge, nav department
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert len(listed(response)) == min(n, 25)
