@@ -255,7 +255,7 @@ def test_it_loads_the_queue_in_a_fixed_number_of_queries(
 ):
     seed(world, n)
     client = login(world.carol)
-    # 9 for the page, +1 for the unread-notification badge in the nav.
+    # 8 for the page (the user comes with its department), +1 for the unread badge.
     with django_assert_num_queries(9):
         response = client.get(URL)
     assert len(rows(response)) == min(n, 25)
