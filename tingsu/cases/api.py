@@ -154,7 +154,9 @@ def complaint_list(request: HttpRequest, params: Query[s.CaseListParams]):
         sort=params.sort,
         open_only=params.open_only,
     )
-    qs: QuerySet[Case] = case_list(user=principal.user, filters=filters).select_related(
+    # Prefetched, not joined: two more joins on top of case_list's make PostgreSQL spend
+    # ~40 ms planning the join order of a statement that runs in ~1 ms.
+    qs: QuerySet[Case] = case_list(user=principal.user, filters=filters).prefetch_related(
         "resolution_code", "root_cause"
     )
     if params.phone:
