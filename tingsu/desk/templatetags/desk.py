@@ -166,9 +166,11 @@ def queue_rows(context, cases) -> str:
             "\n    </tr>\n  "
         )
     if not out:
+        # Outside the f-string, where makemessages finds it.
+        empty = escape(gettext("No cases match."))
         out.append(
             '\n    <tr><td colspan="13" class="text-center text-body-secondary py-4">'
-            f"{escape(gettext('No cases match.'))}</td></tr>\n  "
+            f"{empty}</td></tr>\n  "
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
