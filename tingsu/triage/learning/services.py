@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import pickle  # noqa: S403 - only our own blobs, written by model_train, are loaded
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,13 +18,24 @@ from django.db.models import Max
 
 from tingsu.cases.models import Case, Category, Severity, Status
 from tingsu.core.config import cached, config_changed
-from tingsu.triage.learning import pipeline as P
 from tingsu.triage.learning.models import Target, TriageCorrection, TriageModel, TriagePrediction
+
+if TYPE_CHECKING:
+    from tingsu.triage.learning import pipeline as P
 
 log = logging.getLogger(__name__)
 
 TRAINING_STATUSES = (Status.RESOLVED, Status.CLOSED)
 _predictors: dict[int, P.Predictor] = {}
+
+
+def _pipeline():
+    """The classifier's module, imported on first use: scikit-learn, numpy and scipy weigh
+    about 100 MB per process, and a web process that never trains or predicts (the API
+    defers classification to the task worker) never needs them."""
+    from tingsu.triage.learning import pipeline
+
+    return pipeline
 
 
 def case_text(case: Case) -> str:
@@ -64,13 +75,13 @@ def model_train(
     counts = {lab: labels.count(lab) for lab in set(labels)}
     if min(counts.values()) >= 5:
         log_fn("measuring on a held-out 20%")
-        rep = P.evaluate(texts, labels, log=log_fn)
+        rep = _pipeline().evaluate(texts, labels, log=log_fn)
         metrics = {
             k: rep[k]
             for k in ("accuracy", "macro_f1", "per_class", "baselines", "n_train", "n_test")
         }
     log_fn(f"fitting on all {len(texts)} cases")
-    pipe = P.build_pipeline(len(texts)).fit(texts, labels)
+    pipe = _pipeline().build_pipeline(len(texts)).fit(texts, labels)
     blob = pickle.dumps(pipe, protocol=pickle.HIGHEST_PROTOCOL)
     with transaction.atomic():
         last = TriageModel.objects.filter(target=target).aggregate(v=Max("version"))["v"] or 0
@@ -104,7 +115,7 @@ def _predictor(model: TriageModel) -> P.Predictor:
     if model.pk not in _predictors:
         pipe = pickle.loads(bytes(model.blob))  # noqa: S301 - our own blob, see TriageModel
         _predictors.clear()  # keep only the models in use
-        _predictors[model.pk] = P.Predictor(pipe)
+        _predictors[model.pk] = _pipeline().Predictor(pipe)
     return _predictors[model.pk]
 
 
