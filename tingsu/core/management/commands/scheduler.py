@@ -16,6 +16,7 @@ from django.db import close_old_connections
 
 from tingsu.audit.anchors import audit_anchor_claim_due
 from tingsu.cases.auto_close import auto_close_claim_due
+from tingsu.cases.intake_retry import intake_retry_claim_due
 from tingsu.channels.email.imap import mailbox_poll_claim_due
 from tingsu.channels.outbox import outbox_claim_due
 from tingsu.core.maintenance import database_analyze_claim_due
@@ -27,6 +28,7 @@ logger = logging.getLogger("tingsu.scheduler")
 JOBS: list[Callable[[], bool]] = [
     audit_anchor_claim_due,
     auto_close_claim_due,
+    intake_retry_claim_due,
     database_analyze_claim_due,
     mailbox_poll_claim_due,
     outbox_claim_due,
