@@ -91,7 +91,7 @@ def test_the_sla_column_adds_no_query_per_row(world, client, django_assert_num_q
     for _ in range(n):
         new_case(world, at(2025, 10, 13, 9, 0))
     client.force_login(world.carol)
-    # The same count as the desk's own locked test (10), whatever the number of rows.
+    # The same count as the desk's own locked test (9), whatever the number of rows.
     with travel(at(2025, 10, 13, 10, 0)), django_assert_num_queries(9):
         client.get(URL, {"sort": "due", "sla": ""})
 
