@@ -286,12 +286,17 @@ def _process_intake(case: Case) -> Case:
     the inline mode (case_create) and the deferred one (case_process_intake)."""
     _webhook("case.created", case)
     _notify().case_received(case)
-    _sla().sla_case_created(case=case)  # timers start at case.created_at
     from tingsu.triage.learning.services import triage_predict_case
 
+    # Proposals and risk first: the category and severity they set select the SLA policy,
+    # so the timers start under it instead of being re-planned (an UPDATE, a timeline note
+    # and an audit entry) a moment later.
     triage_predict_case(case=case)  # logged, never raised
-    # The hook changes this very instance (it holds the row, locked by this transaction).
-    return _triage("on_case_created", case, in_place=True)
+    # The hooks change this very instance (it holds the row, locked by this transaction).
+    case = _triage("on_case_assessed", case, in_place=True)
+    _sla().sla_case_created(case=case)  # timers start at case.created_at
+    # Routing may choose a policy for the timers just started.
+    return _triage("on_case_routed", case, in_place=True)
 
 
 def _triage(hook: str, case: Case, *, in_place: bool = False) -> Case:

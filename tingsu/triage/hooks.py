@@ -115,12 +115,26 @@ def apply_assignment(case: Case, *, new: bool = False) -> Case:
     return case_auto_assign(actor=ACTOR, case=case, assignee=agent, locked=new)
 
 
-def on_case_created(case: Case) -> None:
-    """`case` is the instance case_create just made (locked by its transaction, with its
+def on_case_assessed(case: Case) -> None:
+    """A new case's risk signals, before its SLA timers exist: the severity they raise
+    selects the policy the timers start under, instead of re-planning them at once.
+
+    `case` is the instance case_create just made (locked by its transaction, with its
     customer and category): every step changes it in place instead of reading it again."""
-    case = apply_risk(case, new=True)
+    apply_risk(case, new=True)
+
+
+def on_case_routed(case: Case) -> None:
+    """A new case's routing rules (which may choose an SLA policy for its timers), then
+    assignment inside the department. Same instance as on_case_assessed."""
     case = apply_routing(case, new=True)
     apply_assignment(case, new=True)
+
+
+def on_case_created(case: Case) -> None:
+    """Both steps for a new case whose SLA timers are handled by the caller."""
+    on_case_assessed(case)
+    on_case_routed(case)
 
 
 def on_customer_message(case: Case) -> None:
