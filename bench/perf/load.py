@@ -52,9 +52,12 @@ def complaint(rng: random.Random, n: int) -> tuple[str, str, str, str]:
 def body_for(kind: str, rng: random.Random, n: int, extra: dict) -> dict:
     name, phone, subject, description = complaint(rng, n)
     if kind == "tingsu":
+        customer = {"name": name, "phone": phone}
+        if n % 2:  # half give an email too, where the "received" notice goes
+            customer["email"] = f"c{n}.{rng.randint(0, 10**6)}@example.com"
         return {
             "json": {
-                "customer": {"name": name, "phone": phone},
+                "customer": customer,
                 "subject": subject,
                 "description": description,
             }

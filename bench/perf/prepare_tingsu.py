@@ -25,6 +25,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.perf.full_path import configure_full_path  # noqa: E402
 from tingsu.accounts.models import ApiKey, ApiKeyScope, DataScope, Department, Role, User  # noqa: E402
 from tingsu.accounts.services import api_key_create  # noqa: E402
 from tingsu.cases.models import Case, CaseEvent, Status  # noqa: E402
@@ -59,6 +60,9 @@ def prepare(cases: int) -> dict:
             cursor.execute("VACUUM (ANALYZE)")
     else:
         database_analyze()
+    # What a configured deployment has (a trained classifier, routing rules, automatic
+    # assignment, a webhook), so intake runs its whole path.
+    full_path = configure_full_path()
     # The department with the most cases in the statuses the filter benchmark asks for, so
     # the filtered queue reads a full page (departments without agents have none assigned).
     open_statuses = [Status.ASSIGNED.value, Status.IN_PROGRESS.value]
@@ -114,6 +118,7 @@ def prepare(cases: int) -> dict:
         "search": SEARCH_MARKER,
         "search_hits": Case.objects.filter(description__contains=SEARCH_MARKER).count(),
         "open_statuses": open_statuses,
+        "full_path": full_path,
     }
 
 
