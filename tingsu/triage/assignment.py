@@ -7,8 +7,7 @@ candidates. With no candidate the case stays unassigned in the department's pool
 """
 
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, Sum, Value, When
 
 from tingsu.accounts.models import Role, User
 from tingsu.cases.models import OPEN_STATUSES, Case, Severity
@@ -27,11 +26,12 @@ def weight_expr():
 
 
 def candidates(department_id: int) -> list[User]:
-    """On-duty agents under capacity, each with .load (weighted) and .open_count."""
-    from django.db.models import Count
+    """On-duty agents under capacity, each with .load (weighted) and .open_count.
 
-    open_q = Q(assigned_cases__status__in=OPEN_STATUSES)
-    users = (
+    Two reads: the department's on-duty agents (a handful), then their open cases through
+    the assignee index. Joined in one statement, PostgreSQL planned a scan of every case
+    before it knew which agents were on duty (450 ms at 1M cases, per intake)."""
+    users = list(
         User.objects.filter(
             department_id=department_id,
             role=Role.AGENT,
@@ -39,12 +39,27 @@ def candidates(department_id: int) -> list[User]:
             triage_profile__on_duty=True,
         )
         .select_related("triage_profile")
-        .annotate(
-            load=Coalesce(Sum(weight_expr(), filter=open_q), 0),
-            open_count=Count("assigned_cases", filter=open_q),
-        )
         .order_by("pk")
     )
+    if not users:
+        return []
+    weight = When_(
+        *[When(severity=s, then=Value(w)) for s, w in WEIGHT.items()],
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    loads = {
+        row["assignee_id"]: row
+        for row in Case.objects.filter(
+            assignee_id__in=[u.pk for u in users], status__in=OPEN_STATUSES
+        )
+        .order_by()
+        .values("assignee_id")
+        .annotate(load=Sum(weight), open_count=Count("id"))
+    }
+    for user in users:
+        row = loads.get(user.pk, {})
+        user.load, user.open_count = row.get("load", 0), row.get("open_count", 0)
     return [u for u in users if u.load < u.triage_profile.capacity]
 
 

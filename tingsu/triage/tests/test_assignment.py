@@ -174,3 +174,19 @@ def test_an_off_duty_agent_gets_no_new_cases(world):
     agent_set_on_duty(actor=Actor.staff(world.carol), user=world.bob, on_duty=True)
     assert AuditEntry.objects.filter(action="triage.on_duty").count() == 1
     assert make_case(category=world.category, description="普通问题").assignee == world.bob
+
+
+def test_loads_are_read_for_the_on_duty_agents_only_in_two_queries(
+    world, django_assert_num_queries
+):
+    from tingsu.triage.assignment import candidates
+
+    on, off = agents(world.service, "d", 2, capacity=100)
+    off.triage_profile.on_duty = False
+    off.triage_profile.save()
+    make_case(assignee=on, department=world.service, severity=Severity.URGENT)
+    make_case(assignee=on, department=world.service, status=Status.RESOLVED)  # not open
+    make_case(assignee=off, department=world.service)
+    with django_assert_num_queries(2):  # the agents, then their open cases' loads
+        found = candidates(world.service.pk)
+    assert [(u.username, u.load, u.open_count) for u in found] == [("d0", 2, 1)]
