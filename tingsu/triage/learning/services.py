@@ -114,7 +114,12 @@ def model_activate(*, model: TriageModel) -> TriageModel:
 def _predictor(model: TriageModel) -> P.Predictor:
     if model.pk not in _predictors:
         pipe = pickle.loads(bytes(model.blob))  # noqa: S301 - our own blob, see TriageModel
-        _predictors.clear()  # keep only the models in use
+        # Keep the models in use, one per target: clearing them all here made the category
+        # and the severity model unpickle each other out, reading both blobs again for
+        # every case.
+        in_use = {m.pk for m in _active_models().values()} | {model.pk}
+        for pk in [pk for pk in _predictors if pk not in in_use]:
+            del _predictors[pk]
         _predictors[model.pk] = _pipeline().Predictor(pipe)
     return _predictors[model.pk]
 

@@ -156,3 +156,27 @@ def test_a_confident_severity_prediction_raises_a_default_severity(categories, s
     assert AuditEntry.objects.get(action="case.update", object_id=str(case.pk)).actor_label == (
         "triage"
     )
+
+
+def test_both_models_stay_loaded_between_cases(categories):
+    """With a category and a severity model in use, a second case reads no model blob: each
+    prediction used to evict the other target's model and read its blob again."""
+    rows = complaints()
+    train()
+    sev = {"quality": "normal", "delivery": "normal", "billing": "urgent"}
+    model_train(
+        target="severity",
+        texts=[t for t, _ in rows],
+        labels=[sev[lab] for _, lab in rows],
+        activate=True,
+    )
+    first = make_case(subject="重复扣款", description="多收了钱，退款没到账")
+    assert TriagePrediction.objects.filter(case=first).count() == 2
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        second = make_case(subject="快递", description="快递三天没到")
+    blobs = [x["sql"] for x in q.captured_queries if '"blob"' in x["sql"]]
+    assert blobs == []
+    assert TriagePrediction.objects.filter(case=second).count() == 2
