@@ -90,6 +90,7 @@ def plan_for(info: dict, args: argparse.Namespace) -> dict:
         "intake": {
             "path": "/api/v1/complaints",
             "body": "tingsu",
+            "extra": {"marker": info["search"]},
             "seconds": args.intake_seconds,
             "concurrency": args.concurrency,
             "headers": {"Authorization": f"Bearer {info['intake_key']}"},

@@ -108,7 +108,7 @@ def plan_for(info: dict, args: argparse.Namespace) -> dict:
         "intake": {
             "path": "/api/tickets/",
             "body": "peer",
-            "extra": {"queue": info["queue"]},
+            "extra": {"queue": info["queue"], "marker": info.get("search", "")},
             "seconds": args.intake_seconds,
             "concurrency": args.concurrency,
             "headers": {**page, "X-CSRFToken": info["csrf"]},

@@ -51,6 +51,9 @@ def complaint(rng: random.Random, n: int) -> tuple[str, str, str, str]:
 
 def body_for(kind: str, rng: random.Random, n: int, extra: dict) -> dict:
     name, phone, subject, description = complaint(rng, n)
+    if extra.get("marker") and rng.random() < 0.01:
+        # The searched term is in 1% of the seeded cases; new complaints carry it as often.
+        description += f"我买的{extra['marker']}也有同样的问题。"
     if kind == "tingsu":
         customer = {"name": name, "phone": phone}
         if n % 2:  # half give an email too, where the "received" notice goes
