@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 # This path (routed to another department with a tag and an SLA policy, assigned, two
 # webhook events) ran 123 queries before intake was made cheaper (issue 6) and 60 after,
-# the test's own read of the case included.
-MAX_QUERIES = 60
+# the test's own read of the case included; 61 since risk runs in its own savepoint before
+# the SLA timers start, and assignment reads the on-duty agents before their loads (one
+# join that PostgreSQL planned as a scan of every case).
+MAX_QUERIES = 61
 
 
 @pytest.fixture
