@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tingsu.audit.models import AuditEntry
 from tingsu.cases.models import AuthorType, CaseEvent, Category, EventKind, Severity, Status
@@ -30,6 +32,18 @@ def train(activate=True):
         labels=[lab for _, lab in rows],
         source="test",
         activate=activate,
+    )
+
+
+def train_severity():
+    """Billing complaints are urgent, the others normal."""
+    rows = complaints()
+    sev = {"quality": "normal", "delivery": "normal", "billing": "urgent"}
+    return model_train(
+        target="severity",
+        texts=[t for t, _ in rows],
+        labels=[sev[lab] for _, lab in rows],
+        activate=True,
     )
 
 
@@ -139,14 +153,7 @@ def test_a_broken_model_never_breaks_case_creation(categories, settings):
 
 
 def test_a_confident_severity_prediction_raises_a_default_severity(categories, settings):
-    rows = complaints()
-    sev = {"quality": "normal", "delivery": "normal", "billing": "urgent"}
-    model_train(
-        target="severity",
-        texts=[t for t, _ in rows],
-        labels=[sev[lab] for _, lab in rows],
-        activate=True,
-    )
+    train_severity()
     threshold(settings, 0.0)
     case = make_case(subject="重复扣款", description="多收了钱，退款没到账")
     assert case.severity == Severity.URGENT
@@ -161,20 +168,10 @@ def test_a_confident_severity_prediction_raises_a_default_severity(categories, s
 def test_both_models_stay_loaded_between_cases(categories):
     """With a category and a severity model in use, a second case reads no model blob: each
     prediction used to evict the other target's model and read its blob again."""
-    rows = complaints()
     train()
-    sev = {"quality": "normal", "delivery": "normal", "billing": "urgent"}
-    model_train(
-        target="severity",
-        texts=[t for t, _ in rows],
-        labels=[sev[lab] for _, lab in rows],
-        activate=True,
-    )
+    train_severity()
     first = make_case(subject="重复扣款", description="多收了钱，退款没到账")
     assert TriagePrediction.objects.filter(case=first).count() == 2
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as q:
         second = make_case(subject="快递", description="快递三天没到")
     blobs = [x["sql"] for x in q.captured_queries if '"blob"' in x["sql"]]
