@@ -16,9 +16,13 @@ from tingsu.api.errors import AUTH_ERRORS, INPUT_ERRORS, ErrorOut
 from tingsu.api.types import CASE_NUMBER_PATTERN, Text
 from tingsu.cases.models import Case
 from tingsu.cases.permissions import access_case
-from tingsu.core.errors import ErrorCode, NotFound, TingsuError
-from tingsu.sla.extensions import sla_extension_decide, sla_extension_request
-from tingsu.sla.models import SlaExtensionRequest, SlaTimer, TimerKind
+from tingsu.core.errors import NotFound
+from tingsu.sla.extensions import (
+    running_resolution_timer,
+    sla_extension_decide,
+    sla_extension_request,
+)
+from tingsu.sla.models import SlaExtensionRequest, SlaTimer
 from tingsu.sla.services import sla_case_pause, sla_case_resume
 
 router = Router(tags=["sla"])
@@ -115,17 +119,6 @@ def _case(request: HttpRequest, number: str) -> Case:
     return access_case(user=principal_of(request).user, number=number)
 
 
-def _resolution_timer(case: Case) -> SlaTimer:
-    timer = SlaTimer.objects.filter(
-        case=case, kind=TimerKind.RESOLUTION, stopped_at__isnull=True
-    ).first()
-    if timer is None:
-        raise TingsuError(
-            ErrorCode.INVALID_TRANSITION, _("This case has no running resolution deadline.")
-        )
-    return timer
-
-
 @router.get(
     "/complaints/{number}/sla",
     auth=auth_for(ApiKeyScope.READ),
@@ -176,7 +169,7 @@ def sla_extend(request: HttpRequest, payload: ExtensionIn, number: str = Number)
     request already waits."""
     case = _case(request, number)
     outcome = sla_extension_request(
-        timer=_resolution_timer(case), user=principal_of(request).user, reason=payload.reason
+        timer=running_resolution_timer(case), user=principal_of(request).user, reason=payload.reason
     )
     requested = isinstance(outcome, SlaExtensionRequest)
     return _out(case, "requested" if requested else "extended")

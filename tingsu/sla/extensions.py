@@ -9,7 +9,13 @@ from tingsu.accounts.models import Role, User
 from tingsu.channels import notify
 from tingsu.core.errors import ErrorCode, TingsuError, ValidationFailed
 
-from .models import ExtensionRequestStatus, SlaExtension, SlaExtensionRequest, SlaTimer
+from .models import (
+    ExtensionRequestStatus,
+    SlaExtension,
+    SlaExtensionRequest,
+    SlaTimer,
+    TimerKind,
+)
 from .services import (
     can_approve_extensions,
     next_extension_number,
@@ -17,6 +23,19 @@ from .services import (
     sla_note,
     sla_timer_extend,
 )
+
+
+def running_resolution_timer(case) -> SlaTimer:
+    """The case's running resolution timer, the one an extension moves; refused (409) when
+    it has none."""
+    timer = SlaTimer.objects.filter(
+        case=case, kind=TimerKind.RESOLUTION, stopped_at__isnull=True
+    ).first()
+    if timer is None:
+        raise TingsuError(
+            ErrorCode.INVALID_TRANSITION, _("This case has no running resolution deadline.")
+        )
+    return timer
 
 
 @transaction.atomic

@@ -10,10 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tingsu.core.errors import ErrorCode, TingsuError
+from tingsu.core.errors import TingsuError
 from tingsu.desk.views.common import case_or_404
-from tingsu.sla.extensions import sla_extension_decide, sla_extension_request
-from tingsu.sla.models import SlaExtension, SlaExtensionRequest, SlaTimer, TimerKind
+from tingsu.sla.extensions import (
+    running_resolution_timer,
+    sla_extension_decide,
+    sla_extension_request,
+)
+from tingsu.sla.models import SlaExtension, SlaExtensionRequest
 from tingsu.sla.services import sla_case_pause, sla_case_resume
 
 
@@ -32,25 +36,12 @@ def _run(request, number: str, perform):
     return redirect("desk:case", number=case.number)
 
 
-def _resolution_timer(case) -> SlaTimer:
-    timer = (
-        SlaTimer.objects.filter(case=case, kind=TimerKind.RESOLUTION, stopped_at__isnull=True)
-        .select_related("policy")
-        .first()
-    )
-    if timer is None:
-        raise TingsuError(
-            ErrorCode.INVALID_TRANSITION, _("This case has no running resolution deadline.")
-        )
-    return timer
-
-
 @login_required
 @require_POST
 def extend(request, number: str):
     def perform(case):
         result = sla_extension_request(
-            timer=_resolution_timer(case),
+            timer=running_resolution_timer(case),
             user=request.user,
             reason=request.POST.get("reason", ""),
         )
