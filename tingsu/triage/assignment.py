@@ -17,9 +17,11 @@ from tingsu.triage.models import DepartmentRouting, Strategy
 WEIGHT = {Severity.NORMAL: 1, Severity.URGENT: 2, Severity.MAJOR: 3}
 
 
-def weight_expr():
+def weight_expr(severity: str = "assigned_cases__severity"):
+    """An open case's weight in an agent's load, from the severity at `severity` (a path
+    from the user by default; "severity" on a case)."""
     return When_(
-        *[When(assigned_cases__severity=s, then=Value(w)) for s, w in WEIGHT.items()],
+        *[When(**{severity: s}, then=Value(w)) for s, w in WEIGHT.items()],
         default=Value(1),
         output_field=IntegerField(),
     )
@@ -43,11 +45,6 @@ def candidates(department_id: int) -> list[User]:
     )
     if not users:
         return []
-    weight = When_(
-        *[When(severity=s, then=Value(w)) for s, w in WEIGHT.items()],
-        default=Value(1),
-        output_field=IntegerField(),
-    )
     loads = {
         row["assignee_id"]: row
         for row in Case.objects.filter(
@@ -55,7 +52,7 @@ def candidates(department_id: int) -> list[User]:
         )
         .order_by()
         .values("assignee_id")
-        .annotate(load=Sum(weight), open_count=Count("id"))
+        .annotate(load=Sum(weight_expr("severity")), open_count=Count("id"))
     }
     for user in users:
         row = loads.get(user.pk, {})
