@@ -1,6 +1,7 @@
 """Called by tingsu.cases.services inside its transaction (see cases.services._triage).
 
-On creation: risk signals, then routing rules, then assignment inside the department.
+On creation: risk signals (on_case_assessed, before the SLA timers start), then routing
+rules and assignment inside the department (on_case_routed).
 On a customer's message on an open case: risk again, with the time already waited.
 On a transfer: bounce counting and the supervisor alert.
 """
@@ -34,7 +35,7 @@ def _case(case: Case) -> Case:
 def apply_risk(case: Case, *, waiting: bool = False, new: bool = False) -> Case:
     """Raise severity/priority when new signals say so; never lower them.
 
-    `new`: the case was created in this transaction (see on_case_created)."""
+    `new`: the case was created in this transaction (see on_case_assessed)."""
     risk = None if new else CaseRisk.objects.filter(case=case).first()
     assessment = risk_assess(case, waiting=waiting, known=risk.reasons if risk else ())
     if not assessment.reasons:
@@ -129,12 +130,6 @@ def on_case_routed(case: Case) -> None:
     assignment inside the department. Same instance as on_case_assessed."""
     case = apply_routing(case, new=True)
     apply_assignment(case, new=True)
-
-
-def on_case_created(case: Case) -> None:
-    """Both steps for a new case whose SLA timers are handled by the caller."""
-    on_case_assessed(case)
-    on_case_routed(case)
 
 
 def on_customer_message(case: Case) -> None:
