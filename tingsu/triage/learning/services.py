@@ -150,7 +150,7 @@ def _threshold() -> float:
     return float(settings.TINGSU.get("TRIAGE_APPLY_THRESHOLD", 0.8))
 
 
-def triage_predict_case(*, case: Case, actor: Any = None) -> list[TriagePrediction]:
+def triage_predict_case(*, case: Case) -> list[TriagePrediction]:
     """Predict category and severity for a new case. At or above the threshold, and only when
     the intake left the field empty (no category; the default severity), the value is applied
     as the system actor "triage"; otherwise it is kept as a suggestion for the agent.
