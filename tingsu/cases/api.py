@@ -167,8 +167,7 @@ def complaint_list(request: HttpRequest, params: Query[s.CaseListParams]):
         pii_search_by_phone(actor=principal.user, phone=params.q, where="api.complaints")
     pii_clear = user_sees_pii(principal.user)
     items = list(qs[params.offset : params.offset + params.limit])
-    searching = bool(params.q and params.q.strip())
-    counted = capped_count(qs, offset=params.offset, ordered=False if searching else None)
+    counted = capped_count(qs, offset=params.offset)
     return {
         "count": counted.count,
         "count_capped": counted.capped,

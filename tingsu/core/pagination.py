@@ -38,11 +38,13 @@ def capped_count(
     index that serves the page (a department's assigned and in-progress cases by SLA due,
     1M cases: 136 ms unordered, a bitmap scan of every match, against 3 ms), so it is the
     default there. SQLite plans the ordered count worse for a frequent status (2 ms against
-    860 ms at 1M), and a text search is faster unordered on both: callers with a search
-    pass `ordered=False`."""
+    860 ms at 1M), and a text search is faster unordered on both: a list says so with a
+    true `count_unordered` attribute (tingsu.cases.paging.PagedQuerySet)."""
     cap = count_cap() if cap is None else cap
     if ordered is None:
-        ordered = connections[qs.db].vendor == "postgresql"
+        ordered = connections[qs.db].vendor == "postgresql" and not getattr(
+            qs, "count_unordered", False
+        )
     # A list may count itself faster (a text search on PostgreSQL:
     # tingsu.cases.search.RecentFirst.count_ahead).
     count_ahead = getattr(qs, "count_ahead", None)
@@ -71,26 +73,15 @@ class CappedPaginator(Paginator):
     When the count is capped, `num_pages` is the last page known to exist, `count_capped`
     is true, and any page up to it (or beyond, while rows remain) can be opened."""
 
-    def __init__(
-        self,
-        object_list,
-        per_page,
-        *,
-        cap: int | None = None,
-        count_ordered: bool | None = None,
-        **kwargs,
-    ):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.count_ordered = count_ordered
         # At least a page: a capped count then proves that a next page exists.
         self.cap = max(count_cap() if cap is None else cap, self.per_page)
         self._offset = 0
 
     @cached_property
     def _counted(self) -> CappedCount:
-        return capped_count(
-            self.object_list, offset=self._offset, cap=self.cap, ordered=self.count_ordered
-        )
+        return capped_count(self.object_list, offset=self._offset, cap=self.cap)
 
     @cached_property
     def count(self) -> int:

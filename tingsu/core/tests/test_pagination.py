@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tingsu.cases.models import Case
+from tingsu.cases.paging import PagedQuerySet
 from tingsu.cases.selectors import CaseFilters, case_list
 from tingsu.core.pagination import CappedCount, CappedPaginator, capped_count
 from tingsu.core.testing import make_case
@@ -54,6 +55,16 @@ def test_an_unordered_count_gives_the_same_figure(world, seven):
     assert (
         capped_count(qs, cap=10, ordered=False) == capped_count(qs, cap=10) == CappedCount(7, False)
     )
+
+
+def test_a_text_search_list_is_counted_without_its_order(world, seven):
+    """case_list pages a text search through PagedQuerySet, which asks for the unordered
+    count on both engines (faster for a search than the list's order)."""
+    qs = PagedQuerySet.of(case_list(user=world.root, filters=CaseFilters(sort="due")))
+    with CaptureQueriesContext(connection) as ctx:
+        counted = capped_count(qs, cap=3)
+    assert "order by" not in ctx.captured_queries[0]["sql"].lower()
+    assert counted == CappedCount(3, True)
 
 
 def test_the_paginator_pages_past_a_capped_count(seven):

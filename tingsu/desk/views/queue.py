@@ -50,8 +50,7 @@ def queue(request):
     if looks_like_phone(filters.text):
         pii_search_by_phone(actor=request.user, phone=filters.text, where="desk.queue")
     # The count stops a thousand rows past the page: "1,000+ cases", never a full scan.
-    searching = bool(filters.text.strip())
-    paginator = CappedPaginator(cases, PER_PAGE, count_ordered=False if searching else None)
+    paginator = CappedPaginator(cases, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "pii_clear": user_sees_pii(request.user)}
     # htmx swaps only the table; a history restore or a plain request gets the whole page.
