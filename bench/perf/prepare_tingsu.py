@@ -141,17 +141,30 @@ def pending_tasks() -> int:
     return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
 
 
+def wait_for_tasks(timeout: float) -> dict:
+    """Poll, in this one process, until no task is ready or running: how long it took and
+    how many were there at the start and left at the end."""
+    started = time.monotonic()
+    first = pending = pending_tasks()
+    while pending and time.monotonic() - started < timeout:
+        time.sleep(1)
+        pending = pending_tasks()
+    return {"tasks": first, "left": pending, "seconds": round(time.monotonic() - started, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=0)
     parser.add_argument("--count-only", action="store_true", help="print the case count")
-    parser.add_argument("--pending-tasks", action="store_true", help="print unfinished tasks")
+    parser.add_argument(
+        "--wait-tasks", type=float, metavar="SECONDS", help="wait for the task worker to drain"
+    )
     args = parser.parse_args()
     if args.count_only:
         print(json.dumps({"cases": count_cases()}))
         return
-    if args.pending_tasks:
-        print(json.dumps({"pending": pending_tasks()}))
+    if args.wait_tasks is not None:
+        print(json.dumps(wait_for_tasks(args.wait_tasks)))
         return
     started = time.perf_counter()
     info = prepare(args.cases)
