@@ -91,7 +91,8 @@ def text(tingsu: dict, peer: dict) -> str:
     lines = [
         f"Tingsu vs django-helpdesk {peer['versions'].get('django-helpdesk')} on "
         f"{tingsu['engine']}, {tingsu['cases']:,} / {peer['cases']:,} cases, "
-        f"{tingsu['server']['workers']} workers x {tingsu['server']['threads']} threads",
+        f"{tingsu['server']['workers']} workers x {tingsu['server']['threads']} threads, "
+        f"Tingsu {report.task_workers(tingsu)} task worker(s)",
         f"{'operation':<32} {'Tingsu':>18} {'peer':>18} {'Tingsu ahead':>13}",
     ]
     lines += [f"{a:<32} {b:>18} {c:>18} {d:>13}" for a, b, c, d in comparison_rows(tingsu, peer)]
@@ -112,7 +113,8 @@ def markdown(tingsu: dict, peer: dict, command: str) -> str:
         f"({time.strftime('%Y-%m-%d', time.gmtime(tingsu['started']))})\n\n"
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, load average at start "
         f"{m['load_average']}. Both on gunicorn, {tingsu['server']['workers']} workers x "
-        f"{tingsu['server']['threads']} threads. Ratio: how many times Tingsu is ahead (rate "
+        f"{tingsu['server']['threads']} threads; Tingsu with {report.task_workers(tingsu)} task "
+        f"worker(s). Ratio: how many times Tingsu is ahead (rate "
         f"for intake, p95 otherwise).\n\nCommand: `{command}`\n\n"
         "| operation | Tingsu | django-helpdesk | Tingsu ahead |\n|---|---:|---:|---:|\n"
     )
@@ -131,6 +133,7 @@ def main() -> None:
     parser.add_argument("--op-seconds", type=float, default=300)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--task-workers", type=int, default=1, help="Tingsu's db_worker processes")
     parser.add_argument("--markdown", action="store_true", help="append to BENCHMARKS.md")
     parser.add_argument("--tingsu-json", type=Path)
     parser.add_argument("--peer-json", type=Path)
@@ -146,7 +149,8 @@ def main() -> None:
             *("--op-seconds", str(args.op_seconds)),
             *("--workers", str(args.workers), "--threads", str(args.threads)),
         ]
-        tingsu = tingsu_run.main(["--database-url", ours, *common])
+        workers = ["--task-workers", str(args.task_workers)]
+        tingsu = tingsu_run.main(["--database-url", ours, *common, *workers])
         peer = peer_run.main(["--database-url", theirs, *common])
     table = text(tingsu, peer)
     print()

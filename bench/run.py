@@ -46,6 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # database waits; see BENCHMARKS.md for the measured alternatives.
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    # The worker tier: django-tasks-db workers claim with SKIP LOCKED (PostgreSQL) or an
+    # exclusive transaction (SQLite), so several never run one task twice.
+    parser.add_argument("--task-workers", type=int, default=1, help="db_worker processes")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--settings", default="tingsu.settings", help="DJANGO_SETTINGS_MODULE")
     parser.add_argument("--markdown", action="store_true", help="append a table to BENCHMARKS.md")
@@ -191,7 +194,7 @@ def main(argv: list[str] | None = None) -> dict:
     (REPO / "var" / "bench").mkdir(parents=True, exist_ok=True)
     srv = server.start(
         web_argv=gunicorn,
-        worker_argvs=[worker],
+        worker_argvs=[worker] * args.task_workers,
         env=env,
         cwd=REPO,
         health_url=f"http://127.0.0.1:{args.port}/healthz",
@@ -233,7 +236,12 @@ def main(argv: list[str] | None = None) -> dict:
         "seeding": info["seeding"],
         "started": started,
         "command": shlex.join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
-        "server": {"workers": args.workers, "threads": args.threads, "settings": args.settings},
+        "server": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "task_workers": args.task_workers,
+            "settings": args.settings,
+        },
         "machine": machine_info(),
         "versions": versions(PYTHON, modules=("django", "gunicorn"), cwd=REPO),
         "postgres": info["server_version"],

@@ -49,10 +49,16 @@ def rows(result: dict) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def task_workers(result: dict) -> int:
+    """db_worker processes of a run (runs saved before the option had one)."""
+    return int(result["server"].get("task_workers", 1))
+
+
 def text_table(result: dict) -> str:
     lines = [
         f"{result['system']} on {result['engine']}, {result['cases']:,} cases, "
-        f"{result['server']['workers']} workers x {result['server']['threads']} threads",
+        f"{result['server']['workers']} workers x {result['server']['threads']} threads, "
+        f"{task_workers(result)} task worker(s)",
         f"{'operation':<28} {'p50 ms':>9} {'p95 ms':>9}  note",
     ]
     for name, p50, p95, note in rows(result):
@@ -69,7 +75,9 @@ def markdown(result: dict) -> str:
         f"{m['load_average']}. Python {v.get('python')}, Django {v.get('django')}, "
         f"SQLite {v.get('sqlite')}"
         + (f", PostgreSQL {result['postgres']}" if result.get("postgres") else "")
-        + f". Database size {result['db_mb']} MB.\n\n"
+        + f". Database size {result['db_mb']} MB. Gunicorn {result['server']['workers']} "
+        f"workers x {result['server']['threads']} threads, {task_workers(result)} task "
+        "worker(s).\n\n"
         f"Command: `{result['command']}`\n\n"
         "| operation | p50 ms | p95 ms | note |\n|---|---:|---:|---|\n"
     )
