@@ -1,8 +1,9 @@
 """Must-show 6: CR/LF header injection in subject, name and email address.
 
-Each way in (portal form, API intake, inbound email's From display name) is tried, then the
-notification is delivered to a real SMTP server (aiosmtpd): the mail that arrives has no
-injected header and goes to nobody but the customer.
+Typed input (portal form, API intake) with a line break in a one-line field is refused
+with a message and nothing is written. What arrives otherwise (an inbound email's From
+display name and subject, an outbox row) is delivered to a real SMTP server (aiosmtpd):
+the mail that arrives has no injected header and goes to nobody but the customer.
 """
 
 import base64
@@ -33,14 +34,18 @@ def assert_clean(mailbox, to: str) -> None:
         assert "\n" not in str(message["Subject"])
 
 
-def test_a_portal_subject_and_name_with_crlf_cannot_add_a_header(client, world, mailbox):
-    data = portal_complaint(name="王芳" + INJECTED, subject="杯子碎了" + INJECTED)
+@pytest.mark.parametrize("field", ["name", "subject", "order_number"])
+def test_a_portal_one_line_field_with_crlf_is_refused_on_the_form(client, world, mailbox, field):
+    values = {"name": "王芳", "subject": "杯子碎了", "order_number": "JD-1001"}
+    values[field] += INJECTED
+    data = portal_complaint(**values)
 
     response = client.post("/portal/new/", data)
 
-    assert response.status_code == 302
-    deliver_outbox()
-    assert_clean(mailbox, "wf@example.com")
+    assert response.status_code == 200
+    assert "line breaks are not allowed" in str(response.context["form"].errors[field])
+    assert not Case.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_a_portal_email_address_with_crlf_is_refused_on_the_form(client, world, mailbox):
@@ -68,18 +73,41 @@ def test_an_api_email_address_with_crlf_is_refused_with_422(api_as, world):
     assert not Case.objects.exists()
 
 
-def test_an_api_subject_and_name_with_crlf_cannot_add_a_header(api_as, world, mailbox):
+@pytest.mark.parametrize(
+    "where", ["customer.name", "subject", "order_number", "customer.customer_number"]
+)
+def test_an_api_one_line_field_with_crlf_is_refused_with_422(api_as, world, mailbox, where):
     body = {
-        "customer": {"name": "王芳" + INJECTED, "email": "wf@example.com"},
-        "subject": "杯子碎了" + INJECTED,
+        "customer": {"name": "王芳", "email": "wf@example.com", "customer_number": "C-1"},
+        "subject": "杯子碎了",
+        "order_number": "JD-1001",
+        "description": "今天收到快递，杯子碎成两半。",
+    }
+    *path, field = where.split(".")
+    target = body[path[0]] if path else body
+    target[field] += INJECTED
+
+    response = api_as(None, scopes=[ApiKeyScope.INTAKE]).post("/complaints", body)
+
+    assert response.status_code == 422, response.content
+    error = response.json()
+    assert set(error) == {"code", "message", "detail"}
+    assert "line breaks are not allowed" in str(error["detail"])
+    assert not Case.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_line_separator_in_a_subject_is_refused_too(api_as, world):
+    body = {
+        "customer": {"name": "王芳", "email": "wf@example.com"},
+        "subject": "杯子碎了\u2028Bcc: attacker@evil.test",
         "description": "今天收到快递，杯子碎成两半。",
     }
 
     response = api_as(None, scopes=[ApiKeyScope.INTAKE]).post("/complaints", body)
 
-    assert response.status_code == 201, response.content
-    deliver_outbox()
-    assert_clean(mailbox, "wf@example.com")
+    assert response.status_code == 422
+    assert not Case.objects.exists()
 
 
 def test_an_inbound_from_name_hiding_crlf_cannot_add_a_header(email_webhook, world, mailbox):

@@ -15,6 +15,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
+from tingsu.core.validators import has_line_break, line_break_message
+
 MAX_CUSTOM_FIELDS_CHARS = 10_000
 
 
@@ -67,6 +69,22 @@ def clean_email(value: str) -> str:
 def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads as a type
     return Annotated[
         str, Field(min_length=min_length, max_length=max_length), AfterValidator(clean_text)
+    ]
+
+
+def clean_line(value: str) -> str:
+    if has_line_break(value):
+        raise ValueError(line_break_message())
+    return value
+
+
+def Line(max_length: int, min_length: int = 0):  # noqa: N802 - reads as a type
+    """One line of text: it may end up in an email header, so line breaks are refused."""
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length),
+        AfterValidator(clean_text),
+        AfterValidator(clean_line),
     ]
 
 

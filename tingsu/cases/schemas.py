@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
-from tingsu.api.types import Code, Email, FilterDate, JsonObject, Text
+from tingsu.api.types import Code, Email, FilterDate, JsonObject, Line, Text
 from tingsu.cases.models import (
     AuthorType,
     Case,
@@ -25,7 +25,7 @@ from tingsu.customers.services import normalise_phone
 from tingsu.privacy.masking import mask_email, mask_phone, mask_pii_text
 
 MAX_TEXT = 20_000
-TagName = Text(50, min_length=1)
+TagName = Line(50, min_length=1)
 Tags = Annotated[list[TagName], Field(max_length=20)]
 
 
@@ -33,11 +33,11 @@ Tags = Annotated[list[TagName], Field(max_length=20)]
 
 
 class CustomerIn(Schema):
-    name: Text(100) = ""
-    phone: Text(32) = ""
+    name: Line(100) = ""
+    phone: Line(32) = ""
     email: Email = ""
-    customer_number: Text(64) = ""
-    wechat_openid: Text(64) = ""
+    customer_number: Line(64) = ""
+    wechat_openid: Line(64) = ""
 
     @model_validator(mode="after")
     def _needs_a_contact(self) -> "CustomerIn":
@@ -61,11 +61,11 @@ class ComplaintIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     customer: CustomerIn
-    subject: Text(200) = ""
+    subject: Line(200) = ""
     description: Text(MAX_TEXT, min_length=1)
     category: Code | None = None
     severity: Severity = Severity.NORMAL
-    order_number: Text(64) = ""
+    order_number: Line(64) = ""
     tags: Tags = Field(default_factory=list)
     custom_fields: JsonObject = Field(default_factory=dict)
 
@@ -75,12 +75,12 @@ class CasePatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    subject: Text(200, min_length=1) = None  # type: ignore[assignment]
+    subject: Line(200, min_length=1) = None  # type: ignore[assignment]
     category: Code | None = None
     severity: Severity = None  # type: ignore[assignment]
     priority: Priority = None  # type: ignore[assignment]
     tags: Tags = None  # type: ignore[assignment]
-    order_number: Text(64) = None  # type: ignore[assignment]
+    order_number: Line(64) = None  # type: ignore[assignment]
 
 
 class MessageIn(Schema):

@@ -15,6 +15,7 @@ from tingsu.cases.attachments import validate_attachments
 from tingsu.cases.models import Category
 from tingsu.core.errors import ValidationFailed
 from tingsu.core.forms import ModelChoiceField
+from tingsu.core.validators import refuse_line_breaks
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -115,7 +116,7 @@ class BootstrapMixin:
 
 
 class ComplaintForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=100)
+    name = forms.CharField(label=_("Your name"), max_length=100, validators=[refuse_line_breaks])
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=32,
@@ -136,9 +137,17 @@ class ComplaintForm(BootstrapMixin, forms.Form):
         required=False,
         empty_label=_("Not sure / something else"),
     )
-    subject = forms.CharField(label=_("Subject (optional)"), max_length=200, required=False)
+    subject = forms.CharField(
+        label=_("Subject (optional)"),
+        max_length=200,
+        required=False,
+        validators=[refuse_line_breaks],
+    )
     order_number = forms.CharField(
-        label=_("Order number (optional)"), max_length=64, required=False
+        label=_("Order number (optional)"),
+        max_length=64,
+        required=False,
+        validators=[refuse_line_breaks],
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
