@@ -3,13 +3,21 @@ production, settings.EMAIL_*).
 
 The Message-ID is derived from the outbox idempotency key, so a resend after a crash
 carries the same Message-ID and the receiving side can drop the copy.
+
+Inside `email_session()` (the worker opens one per delivery batch) every message goes
+through one connection to the mail server instead of a connection (TCP, EHLO, AUTH, QUIT)
+each.
 """
 
 import re
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 
 from tingsu.channels.contracts import PermanentError, TransientError
 from tingsu.channels.models import OutboxMessage
@@ -51,14 +59,66 @@ def email_message_for(message: OutboxMessage) -> EmailMultiAlternatives:
     return email
 
 
+_session_connection: ContextVar[BaseEmailBackend | None] = ContextVar(
+    "email_session_connection", default=None
+)
+
+
+def _new_connection() -> BaseEmailBackend:
+    return get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or 30)
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    # The messages are sent (or failed) already; a QUIT the server does not answer changes
+    # nothing for them.
+    with suppress(Exception):
+        connection.close()
+
+
+@contextmanager
+def email_session() -> Iterator[None]:
+    """Send the block's emails through one connection, opened at the first message."""
+    connection = _new_connection()
+    token = _session_connection.set(connection)
+    try:
+        yield
+    finally:
+        _session_connection.reset(token)
+        _close_quietly(connection)
+
+
+def _send_in_session(connection: BaseEmailBackend, email: EmailMultiAlternatives) -> int:
+    try:
+        reused = connection.open() is False  # False: it was open already
+        try:
+            return connection.send_messages([email])
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            # The server dropped the connection while it sat idle between two messages.
+            _close_quietly(connection)
+            connection.open()
+            return connection.send_messages([email])
+    except smtplib.SMTPRecipientsRefused:
+        raise  # smtplib reset the transaction; the connection is fine for the next one
+    except Exception:
+        # The connection may be broken (timeout, reset, a refused greeting): the next
+        # message of the session opens a fresh one.
+        _close_quietly(connection)
+        raise
+
+
 def email_send(message: OutboxMessage) -> str:
     """Send one outbox message by email. Returns the Message-ID."""
     if not message.recipient or "@" not in message.recipient:
         raise PermanentError(f"Not an email address: {message.recipient!r}")
     email = email_message_for(message)
+    shared = _session_connection.get()
     try:
-        connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or 30)
-        sent = connection.send_messages([email])
+        if shared is None:
+            sent = _new_connection().send_messages([email])
+        else:
+            sent = _send_in_session(shared, email)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _msg in exc.recipients.values()]
         if codes and all(500 <= code < 600 for code in codes):
