@@ -7,27 +7,33 @@ while it calls the transport outside any transaction. If it dies after the send 
 before marking the row, the lease runs out, the scheduler enqueues the row again and
 another worker resends it with the same idempotency key (email: the same Message-ID),
 so the receiver can drop the copy.
+
+Delivery is batched: the messages one transaction writes go to one task
+(`deliver_outbox_batch_task`), which claims them in one UPDATE and sends them through one
+session per transport (one SMTP connection for all its emails). A task per message cost
+more worker time than the intake processing that wrote them.
 """
 
 import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, connections, router, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from tingsu.cases.models import Case
 from tingsu.channels.contracts import PermanentError, TransientError
 from tingsu.channels.models import OutboxMessage, OutboxStatus
-from tingsu.channels.transports import get_transport
+from tingsu.channels.transports import Sender, get_session, get_transport
 
 logger = logging.getLogger("tingsu.outbox")
 
@@ -47,6 +53,12 @@ def max_attempts() -> int:
 
 def lease_seconds() -> float:
     return float(_conf("OUTBOX_LEASE_SECONDS", 60))
+
+
+def batch_size() -> int:
+    """The most messages one delivery task takes: a transaction that writes more (a bulk
+    notice) is spread over several tasks, so several workers share it."""
+    return max(1, int(_conf("OUTBOX_BATCH_SIZE", 50)))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -139,8 +151,63 @@ def outbox_enqueue(
         if OutboxMessage.objects.filter(idempotency_key=idempotency_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: _enqueue_task(message.pk))
+    _current_batch().add(message.pk)
     return message
+
+
+class _Batch:
+    """The outbox rows one transaction wrote, enqueued as one delivery task on commit."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.flushed = False
+
+    def add(self, message_id: int) -> None:
+        self.ids.append(message_id)
+        # A hook per message (the first to run sends the batch): Django drops each with its
+        # message's savepoint, so the batch goes out if any of its messages survived, and a
+        # test capturing the hooks of a block sees its messages' hooks.
+        transaction.on_commit(_BatchHook(self))
+
+    def flush(self) -> None:
+        if self.flushed:
+            return
+        self.flushed = True
+        # An id whose savepoint was rolled back has no row: the claim skips it.
+        _enqueue_batches(list(dict.fromkeys(self.ids)))
+
+
+class _BatchHook:
+    __slots__ = ("batch",)
+
+    def __init__(self, batch: _Batch) -> None:
+        self.batch = batch
+
+    def __call__(self) -> None:
+        self.batch.flush()
+
+
+def _current_batch() -> _Batch:
+    """The batch of the transaction in progress: the one a live commit hook still holds.
+
+    Django drops the hooks of a rolled-back savepoint or transaction, and moves them all
+    out of `run_on_commit` before running them, so a hook found there belongs to this
+    transaction and will run if it commits; a batch whose hooks all went is not found.
+    """
+    for _sids, hook, _robust in reversed(connection.run_on_commit):
+        if isinstance(hook, _BatchHook):
+            if not hook.batch.flushed:  # flushed: run early by a test's capture of hooks
+                return hook.batch
+            break
+    return _Batch()
+
+
+def _enqueue_batches(message_ids: list[int]) -> None:
+    from tingsu.channels.tasks import deliver_outbox_batch_task
+
+    size = batch_size()
+    for start in range(0, len(message_ids), size):
+        deliver_outbox_batch_task.enqueue(message_ids=message_ids[start : start + size])
 
 
 def _enqueue_task(message_id: int) -> None:
@@ -149,22 +216,37 @@ def _enqueue_task(message_id: int) -> None:
     deliver_outbox_task.enqueue(message_id=message_id)
 
 
+def _due(now: datetime) -> Q:
+    """Claimable: pending and due, or sending with an expired lease (its worker died)."""
+    return Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, lease_until__lt=now
+    )
+
+
+def _update_returning_ids(queryset: QuerySet, **values: Any) -> list[int]:
+    """`queryset.update(**values)` that also says which rows it changed, in the same
+    statement (UPDATE ... RETURNING: PostgreSQL, SQLite 3.35+), so concurrent workers each
+    learn exactly the rows they won."""
+    alias = router.db_for_write(queryset.model)
+    query = queryset.order_by().query.chain(UpdateQuery)
+    query.add_update_values(values)
+    sql, params = query.get_compiler(alias).as_sql()
+    db = connections[alias]
+    pk = db.ops.quote_name(queryset.model._meta.pk.column)
+    with db.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {pk}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _claim(message_id: int) -> OutboxMessage | None:
     """Take the row for this worker: pending and due, or sending with an expired lease."""
     now = timezone.now()
     lease = now + timedelta(seconds=lease_seconds())
-    claimed = (
-        OutboxMessage.objects.filter(pk=message_id)
-        .filter(
-            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            | Q(status=OutboxStatus.SENDING, lease_until__lt=now)
-        )
-        .update(
-            status=OutboxStatus.SENDING,
-            lease_until=lease,
-            attempts=F("attempts") + 1,
-            enqueued_at=None,
-        )
+    claimed = OutboxMessage.objects.filter(_due(now), pk=message_id).update(
+        status=OutboxStatus.SENDING,
+        lease_until=lease,
+        attempts=F("attempts") + 1,
+        enqueued_at=None,
     )
     if claimed != 1:
         return None
@@ -180,12 +262,82 @@ def outbox_deliver(message_id: int) -> bool:
     message = _claim(message_id)
     if message is None:
         return False
+    return _send_claimed(message)
+
+
+def outbox_deliver_many(*, message_ids: Sequence[int]) -> int:
+    """Deliver a batch of outbox messages. Returns how many this call sent.
+
+    Claims every due row of the list in one UPDATE (rows already claimed, sent or gone
+    are skipped, as in `outbox_deliver`), reads them in one SELECT, then sends each
+    through its transport, all of one transport inside one session (one SMTP connection).
+    Each message is marked as soon as its send returns, so a crash resends only the
+    message in flight and those not yet sent, after their lease.
+    """
+    ids = list(dict.fromkeys(message_ids))
+    sent = 0
+    for start in range(0, len(ids), batch_size()):
+        sent += _deliver_chunk(ids[start : start + batch_size()])
+    return sent
+
+
+def _deliver_chunk(message_ids: list[int]) -> int:
+    now = timezone.now()
+    lease = now + timedelta(seconds=lease_seconds())
+    claimed = _update_returning_ids(
+        OutboxMessage.objects.filter(_due(now), pk__in=message_ids),
+        status=OutboxStatus.SENDING,
+        lease_until=lease,
+        attempts=F("attempts") + 1,
+        enqueued_at=None,
+    )
+    if not claimed:
+        return 0
+    sent = 0
+    with ExitStack() as sessions:
+        opened: set[str] = set()
+        for message in OutboxMessage.objects.filter(pk__in=claimed).order_by("pk"):
+            if message.transport not in opened:
+                opened.add(message.transport)
+                _open_session(sessions, message.transport)
+            if not _lease_held(message):
+                continue  # another worker took it over after our lease ran out
+            sent += _send_claimed(message)
+    return sent
+
+
+def _open_session(sessions: ExitStack, transport: str) -> None:
+    session = get_session(transport)
+    if session is None:
+        return
+    try:
+        sessions.enter_context(session())
+    except Exception:
+        # Without its session each message opens its own connection: slower, still sent.
+        logger.exception("Outbox session for %s failed to open", transport)
+
+
+def _lease_held(message: OutboxMessage) -> bool:
+    """Renew the message's lease once half of it is spent (the sends before it in the
+    batch were slow), so the scheduler does not hand it to a second worker meanwhile."""
+    lease = timedelta(seconds=lease_seconds())
+    now = timezone.now()
+    if message.lease_until is None or now < message.lease_until - lease / 2:
+        return True
+    renewed = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxStatus.SENDING, lease_until=message.lease_until
+    ).update(lease_until=now + lease)
+    return renewed == 1
+
+
+def _send_claimed(message: OutboxMessage) -> bool:
+    """Send one claimed message and mark it; True if it was sent."""
     limit = max_attempts()
     if message.attempts > limit:
         # Claimed again after crashes (expired leases) more times than allowed.
         _mark_dead(message, "Gave up: the worker stopped during delivery too many times.")
         return False
-    send = get_transport(message.transport)
+    send: Sender | None = get_transport(message.transport)
     try:
         if send is None:
             raise PermanentError(f"No transport registered for “{message.transport}”.")
@@ -232,31 +384,31 @@ def _mark_failed(message: OutboxMessage, error: str, limit: int) -> None:
 
 
 def outbox_claim_due() -> bool:
-    """Scheduler job: enqueue delivery for one due message whose task was not enqueued
-    (a retry that came due) or got lost, or whose worker died (an expired lease).
+    """Scheduler job: enqueue delivery for due messages whose task was not enqueued (a
+    retry that came due) or got lost, or whose worker died (an expired lease); up to one
+    batch per call, in one task.
 
-    Returns True if it enqueued one (there may be more).
+    Returns True if it enqueued some (there may be more).
     """
     now = timezone.now()
     grace = now - timedelta(seconds=float(_conf("OUTBOX_REENQUEUE_AFTER_SECONDS", 120)))
     not_enqueued = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=grace)
-    due = Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboxStatus.SENDING, lease_until__lt=now
-    )
     with transaction.atomic():
-        row = (
+        pks = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(due & not_enqueued)
+            .filter(_due(now) & not_enqueued)
             .order_by("next_attempt_at")
-            .values_list("pk", "enqueued_at")
-            .first()
+            .values_list("pk", flat=True)[: batch_size()]
         )
-        if row is None:
+        if not pks:
             return False
-        pk, old = row
-        claimed = OutboxMessage.objects.filter(pk=pk, enqueued_at=old).update(enqueued_at=now)
-        if claimed == 1:
-            transaction.on_commit(lambda: _enqueue_task(pk))
+        # Conditional again: on SQLite, where rows are not locked, two schedulers may have
+        # read the same rows; each enqueues only those its UPDATE changed.
+        claimed = _update_returning_ids(
+            OutboxMessage.objects.filter(_due(now) & not_enqueued, pk__in=pks), enqueued_at=now
+        )
+        if claimed:
+            transaction.on_commit(lambda: _enqueue_batches(claimed))
     return True
 
 

@@ -15,7 +15,7 @@ from tingsu.channels.outbox import (
     outbox_enqueue,
     outbox_retry,
 )
-from tingsu.channels.tasks import deliver_outbox_task
+from tingsu.channels.tasks import deliver_outbox_batch_task
 from tingsu.channels.transports import get_transport, register_transport, unregister_transport
 
 
@@ -58,7 +58,11 @@ def enqueue(key="k1", transport="test", **kw):
 
 
 def _deliver_tasks():
-    return DBTaskResult.objects.filter(task_path=deliver_outbox_task.module_path)
+    return DBTaskResult.objects.filter(task_path=deliver_outbox_batch_task.module_path)
+
+
+def _enqueued_ids():
+    return sorted(i for t in _deliver_tasks() for i in t.args_kwargs["kwargs"]["message_ids"])
 
 
 def test_it_refuses_to_enqueue_outside_a_transaction(transactional_db):
@@ -74,7 +78,7 @@ def test_it_schedules_delivery_only_when_the_transaction_commits(
 
     assert len(callbacks) == 1
     [task] = _deliver_tasks()
-    assert task.args_kwargs["kwargs"] == {"message_id": message.pk}
+    assert task.args_kwargs["kwargs"] == {"message_ids": [message.pk]}
 
 
 def test_a_rolled_back_transaction_sends_nothing(db, django_capture_on_commit_callbacks, peer):
@@ -235,9 +239,9 @@ def test_the_scheduler_enqueues_due_retries_and_expired_leases_once(
         with django_capture_on_commit_callbacks(execute=True):
             while outbox_claim_due():
                 pass
-        enqueued = sorted(t.args_kwargs["kwargs"]["message_id"] for t in _deliver_tasks())
         # The fresh message's own task was enqueued on commit; it is not enqueued again.
-        assert enqueued == sorted([retry.pk, stuck.pk])
+        assert _enqueued_ids() == sorted([retry.pk, stuck.pk])
+        assert _deliver_tasks().count() == 1  # one batch for both
         with django_capture_on_commit_callbacks(execute=True):
             assert outbox_claim_due() is False
 
@@ -248,7 +252,7 @@ def test_the_scheduler_enqueues_due_retries_and_expired_leases_once(
     ):
         while outbox_claim_due():
             pass
-    assert fresh.pk in [t.args_kwargs["kwargs"]["message_id"] for t in _deliver_tasks()]
+    assert fresh.pk in _enqueued_ids()
 
 
 def test_retry_puts_a_dead_letter_back_in_the_queue(db, peer, django_capture_on_commit_callbacks):
