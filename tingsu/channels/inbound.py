@@ -244,6 +244,9 @@ def _process(record: InboundRecord, message: InboundMessage) -> InboundResult:
             description=body,
             attachments=attachments,
             event_data=data,
+            # A provider's webhook is answered (and a mailbox poll moves on) once the case
+            # is written; the worker classifies, routes and notifies, as for the API.
+            defer_processing=settings.TINGSU["INTAKE_DEFERRED"],
         )
         outcome = "created"
     record.case = case

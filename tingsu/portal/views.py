@@ -4,6 +4,7 @@ case number alone is never enough, and a wrong token looks exactly like a missin
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -110,6 +111,8 @@ def _file_complaint(form: ComplaintForm) -> Case | None:
                 order_number=data["order_number"],
                 attachments=data["attachments"],
                 idempotency_key=f"portal-{data['idempotency_key']}",
+                # As the API: the customer has the number at once, the worker does the rest.
+                defer_processing=settings.TINGSU["INTAKE_DEFERRED"],
             )
     except TingsuError as exc:
         _apply_errors(form, exc)
