@@ -9,7 +9,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Case handling")
 
     def ready(self) -> None:
+        from tingsu.accounts.models import Department
+        from tingsu.cases.models import Category, ResolutionCode, RootCause
+        from tingsu.core.config import watch
+
         post_migrate.connect(_repair_search_index, sender=self)
+        # selectors.case_configuration keeps these per process.
+        watch(Category, Department, ResolutionCode, RootCause)
 
 
 def _repair_search_index(sender, using, **kwargs) -> None:

@@ -71,11 +71,21 @@ def access_denied_record(*, user, object_type: str, object_id: str, reason: str)
         )
 
 
-def access_case(*, user: User, number: str, for_update: bool = False) -> Case:
-    qs = scoped_cases(user).select_related(
-        "customer", "category", "category__parent", "assignee", "department"
-    )
-    case = qs.filter(number=number).first()
+def access_case(
+    *,
+    user: User,
+    number: str,
+    for_update: bool = False,
+    queryset: QuerySet[Case] | None = None,
+) -> Case:
+    """The case, in the user's scope. `queryset` replaces the default read (the case with
+    its customer, category, assignee and department) when a page wants other rows with it
+    (cases.selectors.case_page_queryset); the scope applies to it all the same."""
+    if queryset is None:
+        queryset = Case.objects.select_related(
+            "customer", "category", "category__parent", "assignee", "department"
+        )
+    case = queryset.filter(case_scope_q(user), number=number).first()
     if case is None:
         exists = Case.objects.filter(number=number).exists()
         access_denied_record(

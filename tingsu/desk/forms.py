@@ -17,7 +17,7 @@ from tingsu.cases.models import (
     Severity,
     Status,
 )
-from tingsu.cases.selectors import SORTS, CaseFilters, QueueTab, SlaFilter
+from tingsu.cases.selectors import SORTS, CaseConfiguration, CaseFilters, QueueTab, SlaFilter
 from tingsu.cases.workflow import Action
 from tingsu.core.forms import ModelChoiceField
 from tingsu.desk.rendering import FastWidgetRenderer
@@ -61,6 +61,31 @@ def assignable_staff(user: User):
 
 def active_categories():
     return Category.objects.filter(is_active=True).select_related("parent")
+
+
+ConfigOptions = dict[str, list[tuple[int, str]]]
+
+
+def config_options(configuration: CaseConfiguration) -> ConfigOptions:
+    """The active rows the case page's configuration selects offer, as (pk, label), from
+    the cached configuration instead of a query per select."""
+
+    def active(rows: dict) -> list[tuple[int, str]]:
+        return [(pk, str(row)) for pk, row in rows.items() if row.is_active]
+
+    return {
+        "category": active(configuration.categories),
+        "department": active(configuration.departments),
+        "resolution_code": active(configuration.resolution_codes),
+        "root_cause": active(configuration.root_causes),
+    }
+
+
+def _offer(field: ModelChoiceField, options: list[tuple[int, str]]) -> None:
+    """Show `options` in the field's select instead of reading its queryset; a submitted
+    value is still checked against the queryset."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = [*empty, *options]
 
 
 class StaffChoiceField(ModelChoiceField):
@@ -303,11 +328,14 @@ class TransferForm(BootstrapMixin, forms.Form):
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, options: ConfigOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(
             pk=case.department_id
         )
+        if options is not None:
+            others = [o for o in options["department"] if o[0] != case.department_id]
+            _offer(self.fields["department"], others)
         self._style()
 
 
@@ -326,7 +354,7 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
     )
     order_number = forms.CharField(label=_("Order number"), required=False, max_length=64)
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, options: ConfigOptions | None = None, **kwargs):
         kwargs.setdefault(
             "initial",
             {
@@ -339,6 +367,8 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = active_categories()
+        if options is not None:
+            _offer(self.fields["category"], options["category"])
         self._style()
 
     def changes(self) -> dict:
@@ -357,8 +387,11 @@ class ResolveForm(BootstrapMixin, forms.Form):
         label=_("Summary for the customer"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, options: ConfigOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if options is not None:
+            _offer(self.fields["resolution_code"], options["resolution_code"])
+            _offer(self.fields["root_cause"], options["root_cause"])
         self._style()
 
 

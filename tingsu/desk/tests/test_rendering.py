@@ -66,6 +66,27 @@ def test_the_desk_forms_render_as_django_templates_do(world, language, data):
                 assert fast == slow, (type(form).__name__, name)
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_cached_configuration_options_render_as_the_querysets_do(world, language):
+    from tingsu.cases.models import Category
+    from tingsu.cases.selectors import case_configuration
+
+    Category.objects.create(name="<停用>", code="retired", is_active=False)
+    case = make_case(department=world.service, category=world.subcategory)
+    options = desk_forms.config_options(case_configuration())
+    pairs = [
+        (desk_forms.TransferForm(case=case), desk_forms.TransferForm(case=case, options=options)),
+        (
+            desk_forms.CaseFieldsForm(case=case),
+            desk_forms.CaseFieldsForm(case=case, options=options),
+        ),
+        (desk_forms.ResolveForm(), desk_forms.ResolveForm(options=options)),
+    ]
+    with translation.override(language):
+        for read, cached in pairs:
+            assert [str(bf) for bf in cached] == [str(bf) for bf in read], type(read).__name__
+
+
 class Odd(forms.Form):
     default_renderer = FastWidgetRenderer()
     flag = forms.CharField(widget=forms.TextInput(attrs={"data-on": True, "data-off": False}))

@@ -6,13 +6,13 @@ from django.views.decorators.http import require_GET
 from tingsu.cases.attachments import attachment_response
 from tingsu.cases.permissions import access_attachment
 from tingsu.core.errors import NotFound
-from tingsu.desk.views.common import case_or_404, case_page_context
+from tingsu.desk.views.common import case_page_context, case_page_or_404
 
 
 @login_required
 @require_GET
 def case_detail(request, number: str):
-    case = case_or_404(request.user, number)
+    case = case_page_or_404(request.user, number)
     return render(request, "desk/case.html", case_page_context(request, case))
 
 
