@@ -1,25 +1,44 @@
 """Triage reads: agents' duty status and load for the duty page."""
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Sum
 
 from tingsu.accounts.models import Role, User
-from tingsu.cases.models import OPEN_STATUSES
+from tingsu.cases.models import OPEN_STATUSES, Case
 from tingsu.triage.assignment import weight_expr
 
 
-def agents_with_load(*, department_id: int | None = None) -> QuerySet[User]:
-    """Active agents (of one department, or all), each with .load (severity weighted open
-    cases, as assignment counts it) and .open_count; the routing profile is joined."""
-    open_q = Q(assigned_cases__status__in=OPEN_STATUSES)
+def agents_with_load(
+    *, department_id: int | None = None, agent_id: int | None = None
+) -> list[User]:
+    """Active agents (of one department, or all; or the one agent), each with .load
+    (severity weighted open cases, as assignment counts it) and .open_count; the routing
+    profile and the department are joined.
+
+    Two reads, as assignment.candidates does: the agents, then their open cases' loads
+    through the (assignee, status) index. Joined in one statement, PostgreSQL read every
+    case of every agent, open or not, before it grouped them."""
     users = User.objects.filter(role=Role.AGENT, is_active=True)
     if department_id is not None:
         users = users.filter(department_id=department_id)
-    return (
-        users.select_related("triage_profile", "department")
-        .annotate(
-            load=Coalesce(Sum(weight_expr(), filter=open_q), 0),
-            open_count=Count("assigned_cases", filter=open_q),
+    if agent_id is not None:
+        users = users.filter(pk=agent_id)
+    agents = list(
+        users.select_related("triage_profile", "department").order_by(
+            "department__name", "display_name", "pk"
         )
-        .order_by("department__name", "display_name", "pk")
     )
+    if not agents:
+        return []
+    loads = {
+        row["assignee_id"]: row
+        for row in Case.objects.filter(
+            assignee_id__in=[a.pk for a in agents], status__in=OPEN_STATUSES
+        )
+        .order_by()
+        .values("assignee_id")
+        .annotate(load=Sum(weight_expr("severity")), open_count=Count("id"))
+    }
+    for agent in agents:
+        row = loads.get(agent.pk, {})
+        agent.load, agent.open_count = row.get("load", 0), row.get("open_count", 0)
+    return agents

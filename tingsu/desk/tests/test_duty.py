@@ -1,7 +1,7 @@
 """The duty page: agents set their own status; supervisors their department's agents."""
 
 from tingsu.audit.models import AuditEntry
-from tingsu.cases.models import Status
+from tingsu.cases.models import Severity, Status
 from tingsu.core.testing import make_case
 from tingsu.triage.models import AgentProfile
 
@@ -31,10 +31,12 @@ def test_an_agent_going_off_duty_returns_the_unstarted_cases_to_the_pool(world, 
     assert on_duty(world.alice)
 
 
-def test_the_page_shows_the_agents_own_status_and_load(world, login):
+def test_the_page_shows_the_agents_own_status_and_load(world, login, django_assert_max_num_queries):
     make_case(department=world.service, assignee=world.alice)
     AgentProfile.objects.create(user=world.alice, capacity=12)
-    page = login(world.alice).get("/desk/duty/").content.decode()
+    client = login(world.alice)
+    with django_assert_max_num_queries(5):
+        page = client.get("/desk/duty/").content.decode()
     assert 'data-testid="my-duty"' in page
     assert "1 / 12" in page
     assert 'data-testid="team-duty"' not in page
@@ -54,7 +56,8 @@ def test_a_supervisor_sees_and_sets_the_departments_agents(
     for user in (world.alice, world.bob):
         make_case(department=world.service, assignee=user)
     client = login(world.carol)
-    with django_assert_max_num_queries(8):
+    # Session, user, the agents, their loads, the nav badge.
+    with django_assert_max_num_queries(5):
         page = client.get("/desk/duty/").content.decode()
     assert f'data-agent="{world.alice.pk}"' in page
     assert f'data-agent="{world.bob.pk}"' in page
@@ -88,3 +91,21 @@ def test_a_compliance_officer_cannot_set_duty(world, login):
         404,
     )
     assert on_duty(world.alice)
+
+
+def test_an_admin_sees_every_agents_load_weighted_by_severity(world, login, settings):
+    settings.LANGUAGE_CODE = "en"
+    make_case(department=world.service, assignee=world.alice, severity=Severity.MAJOR)
+    make_case(department=world.service, assignee=world.alice, severity=Severity.URGENT)
+    make_case(department=world.service, assignee=world.alice, status=Status.CLOSED)
+    make_case(department=world.logistics, assignee=world.dave)
+    page = login(world.root).get("/desk/duty/").content.decode()
+    assert 'data-testid="my-duty"' not in page
+    rows = {
+        agent.pk: page.split(f'data-agent="{agent.pk}"')[1].split("</tr>")[0]
+        for agent in (world.alice, world.bob, world.dave)
+    }
+    # Major 3 + urgent 2; the closed case does not count.
+    assert '"load">5 / —' in rows[world.alice.pk] and "(2 open cases)" in rows[world.alice.pk]
+    assert '"load">0 / —' in rows[world.bob.pk] and "(0 open cases)" in rows[world.bob.pk]
+    assert '"load">1 / —' in rows[world.dave.pk] and "(1 open case)" in rows[world.dave.pk]

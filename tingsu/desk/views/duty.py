@@ -29,12 +29,15 @@ def duty_page(request):
     user = request.user
     if user.role == Role.COMPLIANCE and not user.is_superuser:
         raise Http404
-    mine = agents_with_load().filter(pk=user.pk).first()
     team = []
     if can_manage_duty(user):
         admin = user.is_superuser or user.role == Role.ADMIN
         if admin or user.department_id:
-            team = list(agents_with_load(department_id=None if admin else user.department_id))
+            team = agents_with_load(department_id=None if admin else user.department_id)
+    # Only an active agent has a row of their own (a superuser agent is also in the team).
+    mine = next((agent for agent in team if agent.pk == user.pk), None)
+    if mine is None and user.role == Role.AGENT:
+        mine = next(iter(agents_with_load(agent_id=user.pk)), None)
     return render(request, "desk/duty.html", {"mine": mine, "team": team})
 
 
