@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from tingsu.sla.models import SlaTimer
+from tingsu.sla.selectors import case_timers
 
 register = template.Library()
 
@@ -63,7 +64,7 @@ def _timers(case) -> list[SlaTimer]:
     """The case's timers, newest first, read once per page: both tags below use them."""
     timers = getattr(case, "_sla_timers", None)
     if timers is None:
-        timers = list(SlaTimer.objects.filter(case=case).select_related("policy").order_by("-id"))
+        timers = case_timers(case=case)
         case._sla_timers = timers
     return timers
 
@@ -105,11 +106,13 @@ def sla_case_actions(case, user) -> dict | None:
         number = next_extension_number(timer)
     except TingsuError:
         number = None
-    pending = list(
-        timer.extension_requests.filter(status=ExtensionRequestStatus.PENDING).select_related(
-            "requested_by"
+    pending = []
+    if timer.has_pending_requests:
+        pending = list(
+            timer.extension_requests.filter(status=ExtensionRequestStatus.PENDING).select_related(
+                "requested_by"
+            )
         )
-    )
     decider = (
         user.is_superuser
         or user.role == Role.ADMIN

@@ -1,0 +1,39 @@
+"""SLA reads for the pages."""
+
+import copy
+
+from django.db.models import BooleanField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from tingsu.cases.models import Case
+from tingsu.sla.models import ExtensionRequestStatus, SlaExtensionRequest, SlaTimer
+from tingsu.sla.services import policies_by_key
+
+
+def case_timers(*, case: Case) -> list[SlaTimer]:
+    """The case's timers, newest first, each with its policy and .has_pending_requests
+    (whether an extension request waits for a decision), in one statement: the policies
+    come from the configuration cache instead of a join, and the case page asks for the
+    pending requests only when there are some."""
+    pending = SlaExtensionRequest.objects.filter(
+        timer_id=OuterRef("pk"), status=ExtensionRequestStatus.PENDING
+    )
+    # A scalar subquery rather than EXISTS, which PostgreSQL may plan as a hashed subplan
+    # over every pending request (see cases.selectors._any).
+    has_pending = Coalesce(
+        Subquery(pending.order_by().values(found=Value(True, output_field=BooleanField()))[:1]),
+        Value(False),
+        output_field=BooleanField(),
+    )
+    timers = list(
+        SlaTimer.objects.filter(case=case)
+        .annotate(has_pending_requests=has_pending)
+        .order_by("-id")
+    )
+    policies = {policy.pk: policy for policy in policies_by_key().values()}
+    field = SlaTimer._meta.get_field("policy")
+    for timer in timers:
+        policy = policies.get(timer.policy_id)
+        if policy is not None:  # else Django reads it when asked
+            field.set_cached_value(timer, copy.copy(policy))
+    return timers
