@@ -244,7 +244,7 @@ def case_create(
                 return existing, False
         raise
     if tags:
-        case.tags.set(_tags(tags))
+        case.tags.add(*_tags(tags))  # a new case: nothing to compare with, as set() would
     event = _event(
         case,
         actor,
@@ -319,6 +319,11 @@ def _triage(hook: str, case: Case, *, in_place: bool = False) -> Case:
 
 def _tags(names: list[str]) -> list[Tag]:
     clean = sorted({n.strip()[:50] for n in names if n and n.strip()})
+    # Most names exist already (routing rules add the same few): read first, and write
+    # (and read again) only when some are new.
+    found = list(Tag.objects.filter(name__in=clean))
+    if len(found) == len(clean):
+        return found
     Tag.objects.bulk_create([Tag(name=n) for n in clean], ignore_conflicts=True)
     return list(Tag.objects.filter(name__in=clean))
 
@@ -647,9 +652,16 @@ def _update_fields(*, actor: Actor, case: Case, changes: dict[str, Any], locked:
     update_fields = []
     for field, new in changes.items():
         if field == "tags":
-            old_names = sorted(case.tags.values_list("name", flat=True))
+            # .all() uses tags a caller prefetched (routing does); set() would read them again.
+            current = {tag.name: tag for tag in case.tags.all()}
+            old_names = sorted(current)
             if old_names != new:
-                case.tags.set(_tags(new))
+                gone = [tag for name, tag in current.items() if name not in new]
+                if gone:
+                    case.tags.remove(*gone)
+                added = [name for name in new if name not in current]
+                if added:
+                    case.tags.add(*_tags(added))
                 diffs["tags"] = {"old": old_names, "new": new}
             continue
         old = getattr(case, field)

@@ -7,7 +7,10 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Channels"
 
     def ready(self) -> None:
+        from tingsu.channels.models import NotificationTemplate
         from tingsu.channels.smtp import email_send
         from tingsu.channels.transports import register_transport
+        from tingsu.core.config import watch
 
         register_transport("email", email_send)
+        watch(NotificationTemplate)  # cached by notify._active_templates

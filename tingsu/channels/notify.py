@@ -10,6 +10,7 @@ Nothing here may break the change that triggers it: every notification runs in i
 savepoint and a failure is logged, not raised.
 """
 
+import functools
 import logging
 import re
 import uuid
@@ -34,6 +35,7 @@ from tingsu.channels.models import (
 )
 from tingsu.channels.outbox import outbox_enqueue
 from tingsu.channels.transports import has_transport
+from tingsu.core.config import cached
 from tingsu.customers.models import Customer
 
 logger = logging.getLogger("tingsu.notify")
@@ -75,23 +77,40 @@ def customer_routes(case: Case, customer: Customer) -> list[tuple[str, str]]:
     return routes
 
 
+def _active_templates() -> dict[tuple[str, str, str], NotificationTemplate]:
+    """(event, transport, language) -> the active template: cached per process until a
+    template changes (tingsu.core.config; the channels app watches NotificationTemplate).
+    Read-only."""
+    return cached(
+        "notify.templates",
+        lambda: {
+            (t.event, t.transport, t.language): t
+            for t in NotificationTemplate.objects.filter(is_active=True)
+        },
+    )
+
+
 def _template(event: str, transport: str, language: str) -> NotificationTemplate | None:
-    rows = {
-        (t.transport, t.language): t
-        for t in NotificationTemplate.objects.filter(event=event, is_active=True)
-    }
+    rows = _active_templates()
     for key in ((transport, language), (transport, "zh-hans"), ("email", language)):
-        if key in rows:
-            return rows[key]
+        if (event, *key) in rows:
+            return rows[(event, *key)]
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    # Keyed by the text itself, so an edited template compiles afresh; compiled templates
+    # render safely from any thread. Compiling cost more than rendering, on every notice.
+    return Template(source)
 
 
 def render(template: NotificationTemplate, context: dict[str, Any]) -> tuple[str, str]:
     """Render subject and body as plain text (no HTML escaping) in the template's language."""
     with override(template.language):
         ctx = Context(context, autoescape=False)
-        subject = Template(template.subject).render(ctx) if template.subject else ""
-        body = Template(template.body).render(ctx)
+        subject = _compiled(template.subject).render(ctx) if template.subject else ""
+        body = _compiled(template.body).render(ctx)
     return " ".join(subject.split())[:255], body.strip()
 
 
@@ -117,11 +136,25 @@ def _key(event: str, case: Case, cause: Any) -> str:
     return f"{event}:{case.pk}:{cause if cause is not None else uuid.uuid4().hex}"[:128]
 
 
-@_guarded
 def notify_customer(
     *, case: Case, event: str, message: str = "", cause: Any = None, extra: dict | None = None
 ) -> str:
     """Tell the case's customer about a milestone. Returns the transport used, or ""."""
+    try:
+        reachable = any(has_transport(t) for t, _r in customer_routes(case, case.customer))
+    except Exception:
+        reachable = True  # let the guarded path below log what is wrong
+    if not reachable:
+        # Half of all intakes give no address: nothing to write, so no savepoint either.
+        logger.info("No channel to tell the customer of %s about %s", case.number, event)
+        return ""
+    return _notify_customer(case=case, event=event, message=message, cause=cause, extra=extra)
+
+
+@_guarded
+def _notify_customer(
+    *, case: Case, event: str, message: str = "", cause: Any = None, extra: dict | None = None
+) -> str:
     customer = case.customer
     language = customer_language(customer)
     for transport, recipient in customer_routes(case, customer):

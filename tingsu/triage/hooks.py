@@ -9,6 +9,7 @@ On a transfer: bounce counting and the supervisor alert.
 import importlib
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from tingsu.cases.models import OPEN_STATUSES, Case, CaseEvent, EventKind
@@ -81,7 +82,9 @@ def apply_routing(case: Case, *, new: bool = False) -> Case:
     if rule.set_priority and rule.set_priority < case.priority:
         changes["priority"] = rule.set_priority
     if rule.tag_list():
-        tags = sorted(set(case.tags.values_list("name", flat=True)) | set(rule.tag_list()))
+        # Prefetched, so case_update_fields compares against the same read.
+        prefetch_related_objects([case], "tags")
+        tags = sorted({tag.name for tag in case.tags.all()} | set(rule.tag_list()))
         changes["tags"] = tags
     if changes:
         case = case_update_fields(actor=ACTOR, case=case, changes=changes, locked=new)

@@ -146,6 +146,17 @@ def predict_text(*, target: str, text: str) -> tuple[str, float, TriageModel] | 
     return label, confidence, model
 
 
+def _active_categories() -> dict[str, Category]:
+    """Code -> active category (with its parent, for its label), cached per process until a
+    category changes (the cases app watches Category). Read-only: shared between cases."""
+    return cached(
+        "triage.active_categories",
+        lambda: {
+            c.code: c for c in Category.objects.filter(is_active=True).select_related("parent")
+        },
+    )
+
+
 def _threshold() -> float:
     return float(settings.TINGSU.get("TRIAGE_APPLY_THRESHOLD", 0.8))
 
@@ -179,7 +190,7 @@ def _predict_case(case: Case) -> list[TriagePrediction]:
         label, confidence, model = found
         value: Any = None
         if target == Target.CATEGORY and case.category_id is None:
-            value = Category.objects.filter(code=label, is_active=True).first()
+            value = _active_categories().get(label)
         elif (
             target == Target.SEVERITY
             and case.severity == Severity.NORMAL
