@@ -34,6 +34,7 @@ from tingsu.cases.models import Case
 from tingsu.channels.contracts import PermanentError, TransientError
 from tingsu.channels.models import OutboxMessage, OutboxStatus
 from tingsu.channels.transports import Sender, get_session, get_transport
+from tingsu.core.config import config_scope
 
 logger = logging.getLogger("tingsu.outbox")
 
@@ -295,6 +296,9 @@ def _deliver_chunk(message_ids: list[int]) -> int:
         return 0
     sent = 0
     with ExitStack() as sessions:
+        # One unit of work: transports read cached configuration (webhook endpoints) after
+        # one version check for the whole batch.
+        sessions.enter_context(config_scope())
         opened: set[str] = set()
         for message in OutboxMessage.objects.filter(pk__in=claimed).order_by("pk"):
             if message.transport not in opened:

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tingsu.channels.contracts import PermanentError, TransientError
+from tingsu.core.config import cached
 from tingsu.webhooks import pinned_http
 from tingsu.webhooks.models import WebhookEndpoint
 from tingsu.webhooks.signing import sign
@@ -57,7 +58,10 @@ def webhook_deliver(
 
 def send_webhook(message: Any) -> None:
     """Outbox transport: `message.recipient` is the endpoint id."""
-    endpoint = WebhookEndpoint.objects.filter(pk=int(message.recipient)).first()
+    # Cached per process until an endpoint changes (tingsu.core.config); the outbox checks
+    # the configuration version once per delivery batch, not once per message.
+    endpoints = cached("webhooks.by_pk", lambda: {e.pk: e for e in WebhookEndpoint.objects.all()})
+    endpoint = endpoints.get(int(message.recipient))
     if endpoint is None:
         raise PermanentError(_("The webhook endpoint no longer exists."))
     if not endpoint.is_active:

@@ -228,3 +228,28 @@ def test_a_message_taken_over_after_its_lease_ran_out_is_not_sent_again(db, peer
     assert peer.calls == ["next", "slow"]
     next_one.refresh_from_db()
     assert (next_one.status, next_one.attempts) == (OutboxStatus.SENT, 2)
+
+
+def test_a_batch_of_webhooks_reads_the_endpoints_once(db, django_assert_max_num_queries):
+    from tingsu.webhooks.models import WebhookEndpoint
+
+    # On 127.0.0.1, which the SSRF guard refuses: each delivery ends without a request.
+    endpoint = WebhookEndpoint.objects.create(
+        name="crm", url="http://127.0.0.1:9/hook", events=["case.created"]
+    )
+    with transaction.atomic():
+        ids = [
+            outbox_enqueue(
+                transport="webhook",
+                recipient=str(endpoint.pk),
+                payload={"event": "case.created"},
+                idempotency_key=f"wh-{n}",
+            ).pk
+            for n in range(3)
+        ]
+
+    # The claim, the read, the configuration version and the endpoints, a mark each.
+    with django_assert_max_num_queries(4 + len(ids)):
+        outbox_deliver_many(message_ids=ids)
+
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.DEAD}
