@@ -312,4 +312,7 @@ TINGSU = {
     # event, audit entry) and leaves notifications, SLA timers, triage, routing and
     # assignment to the task worker, seconds later. Off: all of it inside the request.
     "INTAKE_DEFERRED": env_bool("TINGSU_INTAKE_DEFERRED", True),
+    # Each intake task processes its own case, then up to this many other pending ones in
+    # transactions of ten (one commit and audit-chain append for each ten); 0: none.
+    "INTAKE_BATCH_SIZE": int(os.environ.get("TINGSU_INTAKE_BATCH_SIZE", "50")),
 }

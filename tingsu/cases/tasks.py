@@ -6,6 +6,7 @@ from datetime import datetime
 from django_tasks import task
 
 from tingsu.cases.auto_close import case_auto_close
+from tingsu.cases.intake_batch import intake_process_pending
 from tingsu.cases.services import case_process_intake
 
 
@@ -16,4 +17,9 @@ def auto_close_case_task(case_id: int, lease: str) -> bool:
 
 @task()
 def case_process_intake_task(case_id: int) -> bool:
-    return case_process_intake(case_id=case_id)
+    """Its own case, then a batch of other pending ones (cheaper together, see
+    intake_batch); the tasks of those find nothing to do. True if its own case was
+    processed here."""
+    processed = case_process_intake(case_id=case_id)
+    intake_process_pending()
+    return processed

@@ -1,0 +1,98 @@
+"""Deferred intake in batches (issue 6): the task worker processes its own case, then claims
+other pending cases, oldest first, and processes them in the same task. The tasks of the
+cases taken that way find nothing to do when their turn comes.
+
+A batch runs in transactions of PER_TRANSACTION cases, each case in its own savepoint:
+- one commit, configuration-version read and audit-chain append per transaction instead
+  of per case;
+- one case failing rolls back only its savepoint; its pending mark is set again, so the
+  scheduler's retry (intake_retry) queues it later.
+
+`select_for_update(skip_locked=True)` lets concurrent workers take disjoint batches on
+PostgreSQL; on SQLite the write transaction (BEGIN IMMEDIATE) already serialises them.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+
+from tingsu.audit.services import audit_batch
+from tingsu.cases.intake_retry import STALE_AFTER
+from tingsu.cases.models import Case
+from tingsu.cases.services import _process_intake
+from tingsu.core.config import config_scope
+
+logger = logging.getLogger(__name__)
+
+# Measured on SQLite (300 cases, bench world): 47 statements per case one transaction each,
+# 41 in tens, 40.5 in fifties. Tens keep nine tenths of the saving while SQLite's single
+# write lock, which the API's accepts wait for, is held ~0.2 s instead of ~1 s.
+PER_TRANSACTION = 10
+
+# Case id -> when processing it failed in this process (time.monotonic). A failed case stays
+# pending for the scheduler's retry; without this every later batch would take it again
+# first (oldest first), fail again and log again.
+_failed: dict[int, float] = {}
+
+
+def batch_size() -> int:
+    return int(settings.TINGSU.get("INTAKE_BATCH_SIZE", 50))
+
+
+def intake_process_pending(*, limit: int | None = None) -> int:
+    """Process up to `limit` (INTAKE_BATCH_SIZE) pending cases, oldest first. Returns how
+    many were processed."""
+    limit = batch_size() if limit is None else limit
+    taken = processed = 0
+    while taken < limit:
+        want = min(PER_TRANSACTION, limit - taken)
+        got, done = _process_some(want)
+        taken, processed = taken + got, processed + done
+        if got < want:
+            break  # nothing more is pending
+    return processed
+
+
+def _process_some(limit: int) -> tuple[int, int]:
+    """(cases taken, cases processed) in one transaction."""
+    with transaction.atomic(), config_scope(), audit_batch():
+        pending = (
+            Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("customer", "category")
+            # IS NOT NULL spelled out, so both engines use the partial index on it.
+            .filter(intake_pending_since__isnull=False)
+            .order_by("intake_pending_since")
+        )
+        skipped = _recently_failed()
+        if skipped:
+            pending = pending.exclude(pk__in=skipped)
+        cases = list(pending[:limit])
+        if not cases:
+            return 0, 0
+        # Locked by this transaction (or, on SQLite, read under its write lock): the claim
+        # needs no condition and is one statement for the whole batch.
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(intake_pending_since=None)
+        return len(cases), sum(_process_one(case) for case in cases)
+
+
+def _process_one(case: Case) -> bool:
+    since, case.intake_pending_since = case.intake_pending_since, None
+    try:
+        with transaction.atomic():
+            _process_intake(case)
+    except Exception:
+        logger.exception("Deferred intake of %s failed; left pending for the retry", case)
+        # Nothing of it was written (the savepoint rolled back); pending again, as accepted.
+        Case.objects.filter(pk=case.pk).update(intake_pending_since=since)
+        _failed[case.pk] = time.monotonic()
+        return False
+    return True
+
+
+def _recently_failed() -> list[int]:
+    horizon = time.monotonic() - STALE_AFTER.total_seconds()
+    for pk in [pk for pk, at in _failed.items() if at < horizon]:
+        del _failed[pk]
+    return list(_failed)
