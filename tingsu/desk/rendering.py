@@ -46,7 +46,7 @@ class _Context:
 _CONTEXT = _Context()
 
 
-def _var(value) -> str:
+def render_value(value) -> str:
     """`{{ value }}` in a template."""
     return render_value_in_context(value, _CONTEXT)
 
@@ -74,28 +74,29 @@ def _input(widget: dict) -> str:
     value = widget["value"]
     value_attr = f' value="{_format_s(value)}"' if value is not None else ""
     return (
-        f'<input type="{_var(widget["type"])}" name="{_var(widget["name"])}"'
+        f'<input type="{render_value(widget["type"])}" name="{render_value(widget["name"])}"'
         f"{value_attr}{_attrs(widget['attrs'])}>"
     )
 
 
 def _textarea(widget: dict) -> str:
     value = widget["value"]
-    body = _var(value) if value else ""
-    return f'<textarea name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>\n{body}</textarea>'
+    body = render_value(value) if value else ""
+    name = render_value(widget["name"])
+    return f'<textarea name="{name}"{_attrs(widget["attrs"])}>\n{body}</textarea>'
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{render_value(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_var(group_name)}">')
+            parts.append(f'\n  <optgroup label="{render_value(group_name)}">')
         for option in group_choices:
             if option["template_name"] != _OPTION_TEMPLATE:
                 return None
             parts.append(
                 f'\n  <option value="{_format_s(option["value"])}"'
-                f"{_attrs(option['attrs'])}>{_var(option['label'])}</option>\n"
+                f"{_attrs(option['attrs'])}>{render_value(option['label'])}</option>\n"
             )
         if group_name:
             parts.append("\n  </optgroup>")

@@ -190,3 +190,135 @@ def test_the_queue_rows_are_the_html_of_the_row_template(world, rf, language, vi
     assert ("13812345678" in pages[0]) is (viewer == "carol")  # masked for an agent
     assert '&lt;VIP &amp; 顾客&gt; <span class="badge text-bg-warning">VIP</span>' in pages[0]
     assert 'colspan="13"' in pages[1]
+
+
+# The case page's timeline as a template, as it was before `timeline_items` wrote it in
+# Python.
+TIMELINE_TEMPLATE = """{% load i18n desk privacy %}
+<ol class="timeline" id="timeline">
+{% for event in timeline %}
+  <li class="{% if event.kind == 'note' %}is-note{% elif event.author_type == 'customer' %}is-customer{% elif event.author_type == 'staff' %}is-staff{% endif %}" data-kind="{{ event.kind }}">
+    <div class="small text-body-secondary">
+      <span class="fw-semibold">
+        {% if event.author %}{{ event.author }}{% elif event.author_type == "customer" %}{{ case.customer.name }}{% else %}{{ event.get_author_type_display }}{% endif %}
+      </span>
+      · {{ event.get_kind_display }}
+      {% if event.kind == "note" %}<span class="badge text-bg-warning">{% translate "Internal" %}</span>
+      {% elif not event.is_public %}<span class="badge text-bg-light border">{% translate "Staff only" %}</span>{% endif %}
+      · <time datetime="{{ event.created_at|date:'c' }}">{{ event.created_at|date:"Y-m-d H:i" }}</time>
+    </div>
+    {% if event.kind == "field_changed" %}
+      {% with change=event|field_change %}
+        <div class="field-change">{{ change.label|capfirst }}: {{ change.old }} → {{ change.new }}</div>
+      {% endwith %}
+    {% elif event.kind == "assigned" %}
+      <div>{{ event.data.from_label|default:"—" }} → {{ event.data.to_label }}</div>
+    {% elif event.kind == "transferred" %}
+      <div>{{ event.data.from_label|default:"—" }} → {{ event.data.to_label }}</div>
+      <div class="body">{% translate "Reason" %}: {{ event.data.reason|default:event.body|pii_text_for:pii_clear }}</div>
+    {% elif event.kind == "transition" or event.kind == "merged" %}
+      <div>{{ event.data.from|status_label }} → {{ event.data.to|status_label }}{% if event.data.into %} ({{ event.data.into }}){% endif %}</div>
+      {% if event.body %}<div class="body">{{ event.body|pii_text_for:pii_clear }}</div>{% endif %}
+    {% else %}
+      {% if event.data.channel %}<span class="badge text-bg-light border" data-channel="{{ event.data.channel }}">{% blocktranslate with channel=event.data.channel|channel_label %}via {{ channel }}{% endblocktranslate %}</span>{% endif %}
+      <div class="body">{{ event.body|pii_text_for:pii_clear }}</div>
+      {% if event.data.threaded_by and event.data.reason %}<div class="small text-body-secondary" data-testid="threaded-reason">{{ event.data.reason }}</div>{% endif %}
+    {% endif %}
+    {% if event.attachments.all %}
+      <ul class="list-inline small mb-0">
+        {% for attachment in event.attachments.all %}
+          <li class="list-inline-item"><a href="{% url 'desk:attachment' case.number attachment.pk %}">📎 {{ attachment.filename }}</a> <span class="text-body-secondary">({{ attachment.size|filesizeformat }})</span></li>
+        {% endfor %}
+      </ul>
+    {% endif %}
+  </li>
+{% empty %}
+  <li class="text-body-secondary">{% translate "Nothing yet." %}</li>
+{% endfor %}
+</ol>
+"""  # noqa: E501 - the template as it was
+
+
+def _every_kind_of_event(world):
+    """A case whose timeline holds every kind of event, odd data included."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tingsu.cases.models import AuthorType, CaseEvent, Channel, Severity
+    from tingsu.cases.services import (
+        Actor,
+        case_add_note,
+        case_assign,
+        case_transfer,
+        case_update_fields,
+    )
+    from tingsu.core.testing import make_customer
+    from tingsu.desk.tests.conftest import PNG
+
+    customer = make_customer(name="<王 & 女士>")
+    case = make_case(
+        customer=customer,
+        department=world.service,
+        category=world.subcategory,
+        attachments=[SimpleUploadedFile("照片 <1>.png", PNG, content_type="image/png")],
+    )
+    staff = Actor.staff(world.carol)
+    case_add_note(actor=staff, case=case, body="请回电 13812345678 <b>急</b> & 谢谢")
+    case_update_fields(
+        actor=staff,
+        case=case,
+        changes={"severity": Severity.MAJOR, "tags": ["一", "<二>"], "category": world.category},
+    )
+    case = case_assign(actor=staff, case=case, assignee=world.alice)
+    case = case_transfer(actor=staff, case=case, department=world.logistics, reason="核实 <物流>")
+    odd = [
+        (
+            "message",
+            AuthorType.CUSTOMER,
+            {"channel": Channel.EMAIL, "threaded_by": "subject", "reason": "Re: <TS>"},
+            True,
+            "邮件正文 a@b.cn",
+        ),
+        ("message", AuthorType.STAFF, {"channel": "fax"}, True, ""),
+        ("transition", AuthorType.SYSTEM, {"from": "new", "to": "closed"}, False, "自动关闭"),
+        ("merged", AuthorType.SYSTEM, {"from": "new", "to": "closed", "into": "TS<1>"}, True, ""),
+        ("transition", AuthorType.SYSTEM, {}, True, ""),
+        ("assigned", AuthorType.SYSTEM, {"to_label": None}, True, ""),
+        ("transferred", AuthorType.SYSTEM, [], True, "理由 13812345678"),
+        ("field_changed", AuthorType.SYSTEM, {"field": "nope", "old": 1, "new": [2, 3]}, True, ""),
+        ("weird", "robot", "plain", False, "<i>?</i>"),
+    ]
+    for kind, author_type, data, public, body in odd:
+        CaseEvent.objects.create(
+            case=case, kind=kind, author_type=author_type, data=data, is_public=public, body=body
+        )
+    return case
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("pii_clear", [False, True])
+def test_the_timeline_is_the_html_of_the_timeline_template(world, rf, language, pii_clear):
+    from django.template import engines
+    from django.template.loader import get_template
+
+    from tingsu.cases.models import Case
+    from tingsu.cases.selectors import case_timeline
+
+    engine = engines["django"]
+    request = rf.get("/desk/")
+    request.user = world.carol
+    case = _every_kind_of_event(world)
+    pages = []
+    with translation.override(language):
+        full = Case.objects.select_related("customer").get(pk=case.pk)
+        for shown, timeline in ((full, case_timeline(case=full, public_only=False)), (full, [])):
+            context = {"case": shown, "timeline": list(timeline), "pii_clear": pii_clear}
+            old = engine.from_string(TIMELINE_TEMPLATE).render(context, request=request)
+            new = get_template("desk/partials/_timeline.html").render(context, request=request)
+            assert new == old
+            pages.append(new)
+    kinds = ["created", "note", "field_changed", "assigned", "transferred", "transition"]
+    kinds += ["merged", "message", "weird"]
+    assert all(f'data-kind="{kind}"' in pages[0] for kind in kinds)
+    assert 'list-inline-item"><a href="/desk/cases/' in pages[0]  # the attachment
+    assert pages[1].count("<li") == 1  # "nothing yet"
+    assert ("13812345678" in pages[0]) is pii_clear  # masked unless the viewer is cleared
