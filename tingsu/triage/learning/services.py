@@ -202,7 +202,7 @@ def _predict_case(case: Case) -> list[TriagePrediction]:
         if apply:
             changes[target] = value
         out.append(
-            TriagePrediction.objects.create(
+            TriagePrediction(
                 case=case,
                 target=target,
                 label=label,
@@ -211,6 +211,7 @@ def _predict_case(case: Case) -> list[TriagePrediction]:
                 applied=apply,
             )
         )
+    out = TriagePrediction.objects.bulk_create(out)  # both targets in one statement
     if changes:
         # The case was created in this transaction: changed in place, not read again.
         case_update_fields(actor=Actor.system("triage"), case=case, changes=changes, locked=True)
