@@ -102,3 +102,27 @@ def make_case(*, customer=None, department=None, assignee=None, status=None, **k
         Case.objects.filter(pk=case.pk).update(status=status)
         case.refresh_from_db()
     return case
+
+
+# What the data migrations put in (SLA policies and calendar, risk word lists, notification
+# templates): a transactional test starts from an emptied database and must put it back.
+DATA_MIGRATION_SEEDS = [
+    "tingsu.sla.migrations.0002_seed:seed",
+    "tingsu.triage.migrations.0002_seed_word_lists:seed",
+    "tingsu.channels.migrations.0002_default_notification_templates:create_defaults",
+    "tingsu.channels.migrations.0003_sla_staff_notifications:create_defaults",
+    "tingsu.channels.migrations.0004_extension_staff_notifications:create_defaults",
+]
+
+
+def reseed_data_migrations() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from tingsu.core.config import config_changed
+
+    for path in DATA_MIGRATION_SEEDS:
+        module, name = path.split(":")
+        getattr(importlib.import_module(module), name)(apps, None)
+    config_changed()  # what this process cached belongs to the emptied database

@@ -3,11 +3,9 @@ written and leaves triage, routing, assignment, SLA timers, notifications and we
 the task worker. The real db_worker runs here, in-process, and the result must be what an
 inline intake produces."""
 
-import importlib
 from collections import Counter
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
@@ -20,7 +18,7 @@ from tingsu.cases.models import Case, CaseEvent, Channel, EventKind
 from tingsu.cases.services import Actor, case_create, case_process_intake
 from tingsu.cases.tasks import case_process_intake_task
 from tingsu.channels.models import OutboxMessage
-from tingsu.core.config import config_changed
+from tingsu.core.testing import reseed_data_migrations
 from tingsu.customers.services import customer_resolve
 from tingsu.sla.models import SlaTimer
 from tingsu.triage.learning.models import TriagePrediction
@@ -31,22 +29,10 @@ configured = test_intake_cost.configured  # the same configured world (a fixture
 # The worker closes "old" connections between tasks: no wrapping test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# What the data migrations put in: a transactional test starts from an emptied database.
-SEEDS = [
-    "tingsu.sla.migrations.0002_seed:seed",
-    "tingsu.triage.migrations.0002_seed_word_lists:seed",
-    "tingsu.channels.migrations.0002_default_notification_templates:create_defaults",
-    "tingsu.channels.migrations.0003_sla_staff_notifications:create_defaults",
-    "tingsu.channels.migrations.0004_extension_staff_notifications:create_defaults",
-]
-
 
 @pytest.fixture(autouse=True)
 def _seeded(db):
-    for path in SEEDS:
-        module, name = path.split(":")
-        getattr(importlib.import_module(module), name)(apps, None)
-    config_changed()  # what this process cached belongs to the emptied database
+    reseed_data_migrations()
 
 
 TEXT = "快递三天没到，杯子也碎了。"

@@ -10,9 +10,15 @@ from tingsu.cases.services import case_process_intake
 from tingsu.cases.tasks import case_process_intake_task
 from tingsu.channels.inbound import inbound_receive
 from tingsu.channels.models import OutboxMessage
+from tingsu.core.testing import reseed_data_migrations
 from tingsu.sla.models import SlaTimer
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _seeded(db):
+    reseed_data_migrations()  # a transactional test before this one emptied them
 
 
 @pytest.fixture

@@ -10,10 +10,16 @@ from tingsu.cases.models import Case
 from tingsu.cases.services import case_process_intake
 from tingsu.cases.tasks import case_process_intake_task
 from tingsu.channels.models import OutboxMessage
+from tingsu.core.testing import reseed_data_migrations
 from tingsu.portal.tests.helpers import complaint_data, url
 from tingsu.sla.models import SlaTimer
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _seeded(db):
+    reseed_data_migrations()  # a transactional test before this one emptied them
 
 
 @pytest.fixture
