@@ -15,6 +15,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
@@ -172,6 +173,29 @@ def case_timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
     if public_only:
         qs = qs.filter(is_public=True)
     return qs.order_by("created_at", "id")
+
+
+def case_staff_timeline(*, case: Case) -> list[CaseEvent]:
+    """The whole timeline for the staff case page, each event with .has_attachments from
+    the same statement; the attachments are read (one statement) only when some event has
+    any, which most cases' timelines do not."""
+    found = Attachment.objects.filter(event_id=OuterRef("pk")).order_by()
+    events = list(
+        case.events.select_related("author")
+        .annotate(
+            # A scalar subquery per event (the event index), as in _any.
+            has_attachments=Coalesce(
+                Subquery(found.values(found=Value(True, output_field=BooleanField()))[:1]),
+                Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("created_at", "id")
+    )
+    with_files = [event for event in events if event.has_attachments]
+    if with_files:
+        prefetch_related_objects(with_files, "attachments")
+    return events
 
 
 def customer_other_cases(*, user: User, case: Case, limit: int = 10) -> list[Case]:

@@ -119,7 +119,9 @@ def _truthy(data, key: str) -> bool:
 
 
 def _attachments(event, number: str) -> str:
-    attachments = list(event.attachments.all())
+    # cases.selectors.case_staff_timeline says which events have attachments to read.
+    has_any = getattr(event, "has_attachments", True)
+    attachments = list(event.attachments.all()) if has_any else []
     if not attachments:
         return ""
     items = "".join(

@@ -301,7 +301,7 @@ def test_the_timeline_is_the_html_of_the_timeline_template(world, rf, language, 
     from django.template.loader import get_template
 
     from tingsu.cases.models import Case
-    from tingsu.cases.selectors import case_timeline
+    from tingsu.cases.selectors import case_staff_timeline, case_timeline
 
     engine = engines["django"]
     request = rf.get("/desk/")
@@ -310,9 +310,12 @@ def test_the_timeline_is_the_html_of_the_timeline_template(world, rf, language, 
     pages = []
     with translation.override(language):
         full = Case.objects.select_related("customer").get(pk=case.pk)
-        for shown, timeline in ((full, case_timeline(case=full, public_only=False)), (full, [])):
-            context = {"case": shown, "timeline": list(timeline), "pii_clear": pii_clear}
+        # The template read case_timeline; the case page now reads case_staff_timeline.
+        before = list(case_timeline(case=full, public_only=False))
+        for timeline, now in ((before, case_staff_timeline(case=full)), ([], [])):
+            context = {"case": full, "timeline": timeline, "pii_clear": pii_clear}
             old = engine.from_string(TIMELINE_TEMPLATE).render(context, request=request)
+            context["timeline"] = now
             new = get_template("desk/partials/_timeline.html").render(context, request=request)
             assert new == old
             pages.append(new)

@@ -12,7 +12,7 @@ from tingsu.cases.selectors import (
     case_attach_configuration,
     case_configuration,
     case_page_queryset,
-    case_timeline,
+    case_staff_timeline,
     customer_case_count,
     customer_other_cases,
 )
@@ -57,7 +57,7 @@ def case_page_context(request: HttpRequest, case: Case, **bound_forms) -> dict:
     count = getattr(case, "customer_case_count", None)  # case_page_queryset reads it
     ctx = {
         "case": case,
-        "timeline": case_timeline(case=case, public_only=False),
+        "timeline": case_staff_timeline(case=case),
         "other_cases": customer_other_cases(user=user, case=case),
         "customer_case_count": customer_case_count(case=case) if count is None else count,
         "read_only": not can_act(user),
