@@ -20,6 +20,7 @@ from tingsu.cases.models import (
 from tingsu.cases.selectors import SORTS, CaseConfiguration, CaseFilters, QueueTab, SlaFilter
 from tingsu.cases.workflow import Action
 from tingsu.core.forms import ModelChoiceField
+from tingsu.core.validators import refuse_line_breaks
 from tingsu.desk.rendering import FastWidgetRenderer
 
 TAB_LABELS = {
@@ -352,7 +353,9 @@ class CaseFieldsForm(BootstrapMixin, forms.Form):
         max_length=500,
         help_text=_("Separate tags with commas."),
     )
-    order_number = forms.CharField(label=_("Order number"), required=False, max_length=64)
+    order_number = forms.CharField(
+        label=_("Order number"), required=False, max_length=64, validators=[refuse_line_breaks]
+    )
 
     def __init__(self, *args, case: Case, options: ConfigOptions | None = None, **kwargs):
         kwargs.setdefault(

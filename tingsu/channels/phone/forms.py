@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tingsu.cases.models import Category, Severity
 from tingsu.core.forms import ModelChoiceField
+from tingsu.core.validators import refuse_line_breaks
 
 
 class PhoneComplaintForm(forms.Form):
@@ -15,7 +16,9 @@ class PhoneComplaintForm(forms.Form):
         max_length=32,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "autofocus": True}),
     )
-    name = forms.CharField(label=_("Caller's name"), max_length=100, required=False)
+    name = forms.CharField(
+        label=_("Caller's name"), max_length=100, required=False, validators=[refuse_line_breaks]
+    )
     category = ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.none(),
@@ -28,7 +31,9 @@ class PhoneComplaintForm(forms.Form):
     description = forms.CharField(
         label=_("What the caller says"), widget=forms.Textarea(attrs={"rows": 6})
     )
-    order_number = forms.CharField(label=_("Order number"), max_length=64, required=False)
+    order_number = forms.CharField(
+        label=_("Order number"), max_length=64, required=False, validators=[refuse_line_breaks]
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     callback = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

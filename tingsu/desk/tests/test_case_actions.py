@@ -166,6 +166,21 @@ def test_it_changes_category_severity_priority_tags_and_order_number(world, logi
     assert "Priority: P3 normal → P1 critical" in html
 
 
+def test_it_refuses_an_order_number_with_a_line_break(world, login, alice_case):
+    response = post(
+        login(world.alice),
+        "desk:update",
+        alice_case,
+        {"severity": "normal", "priority": "3", "order_number": "JD-1\r\nBcc: x@evil.test"},
+    )
+
+    assert response.status_code == 422
+    assert "line breaks are not allowed" in response.content.decode()
+    alice_case.refresh_from_db()
+    assert alice_case.order_number == ""
+    assert not CaseEvent.objects.filter(case=alice_case, kind=EventKind.FIELD_CHANGED).exists()
+
+
 def test_it_changes_only_the_fields_that_differ(world, login, alice_case):
     post(
         login(world.alice),
