@@ -43,7 +43,8 @@ def test_a_portal_one_line_field_with_crlf_is_refused_on_the_form(client, world,
     response = client.post("/portal/new/", data)
 
     assert response.status_code == 200
-    assert "line breaks are not allowed" in str(response.context["form"].errors[field])
+    # The portal speaks Chinese by default.
+    assert "此处不允许换行" in str(response.context["form"].errors[field])
     assert not Case.objects.exists()
     assert not OutboxMessage.objects.exists()
 
@@ -92,7 +93,8 @@ def test_an_api_one_line_field_with_crlf_is_refused_with_422(api_as, world, mail
     assert response.status_code == 422, response.content
     error = response.json()
     assert set(error) == {"code", "message", "detail"}
-    assert "line breaks are not allowed" in str(error["detail"])
+    assert "此处不允许换行" in str(error["detail"])
+    assert [d["loc"][-1] for d in error["detail"]] == [field]
     assert not Case.objects.exists()
     assert not OutboxMessage.objects.exists()
 
