@@ -289,6 +289,9 @@ TINGSU = {
     "DUPLICATE_WINDOW_DAYS": float(os.environ.get("TINGSU_DUPLICATE_WINDOW_DAYS", "7")),
     "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("TINGSU_OUTBOX_MAX_ATTEMPTS", "6")),
     "OUTBOX_LEASE_SECONDS": float(os.environ.get("TINGSU_OUTBOX_LEASE_SECONDS", "60")),
+    # The most outbox rows one delivery task takes (a transaction's rows go as one task; a
+    # bulk notice is spread over several, so several workers share it).
+    "OUTBOX_BATCH_SIZE": int(os.environ.get("TINGSU_OUTBOX_BATCH_SIZE", "50")),
     "MESSAGE_ID_DOMAIN": os.environ.get("TINGSU_MESSAGE_ID_DOMAIN", ""),
     # Email channel (README "Channels"); a blank token turns the raw-MIME webhook off (404).
     "EMAIL_WEBHOOK_TOKEN": os.environ.get("TINGSU_EMAIL_WEBHOOK_TOKEN", ""),
