@@ -167,7 +167,9 @@ MAX_QUERIES_PER_CASE_IN_A_BATCH = 41
 
 
 @pytest.mark.django_db
-def test_a_case_in_a_batch_runs_fewer_queries_than_alone(configured):
+def test_a_case_in_a_batch_runs_fewer_queries_than_alone(configured, monkeypatch):
+    # Ten to a transaction, as on PostgreSQL (SQLite commits each case: the next test).
+    monkeypatch.setattr(intake_batch, "per_transaction", lambda: 10)
     first = accept(1, TEXTS[0])
     case_process_intake(case_id=first.pk)  # loads the configuration into this process
     cases = [accept(n, TEXTS[0]) for n in range(2, 12)]
@@ -181,6 +183,23 @@ def test_a_case_in_a_batch_runs_fewer_queries_than_alone(configured):
     for case in cases:
         case.refresh_from_db()
         assert case.department == configured.logistics and case.assignee == configured.dave
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_each_case_commits_on_its_own_so_accepts_do_not_wait(_seeded, configured):
+    cases = [accept(n, TEXTS[0]) for n in range(1, 4)]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert intake_process_pending(limit=3) == 3
+
+    commits = [q for q in queries if q["sql"].upper().startswith("COMMIT")]
+    if connection.vendor == "sqlite":
+        # One write transaction per case: the single writer lock is free between cases.
+        assert intake_batch.per_transaction() == 1
+        assert len(commits) == len(cases)
+    else:
+        assert intake_batch.per_transaction() == 10
+        assert len(commits) == 1
 
 
 # Two workers draining the same pending cases at once.
