@@ -140,11 +140,10 @@ import django
 django.setup()
 from django_tasks_db.models import DBTaskResult
 from tingsu.cases.models import Case
-from tingsu.cases.tasks import case_process_intake_task
+from tingsu.cases.tasks import case_intake_drain_task, case_process_intake_task
 since = datetime.fromtimestamp(float(sys.argv[1]), tz=timezone.utc)
-tasks = DBTaskResult.objects.filter(
-    task_path=case_process_intake_task.module_path, enqueued_at__gte=since
-)
+paths = [case_intake_drain_task.module_path, case_process_intake_task.module_path]
+tasks = DBTaskResult.objects.filter(task_path__in=paths, enqueued_at__gte=since)
 last = tasks.filter(status="SUCCESSFUL").order_by("-finished_at").values_list(
     "finished_at", flat=True
 ).first()

@@ -10,17 +10,26 @@ A batch runs in transactions of `per_transaction()` cases, each case in its own 
 
 `select_for_update(skip_locked=True)` lets concurrent workers take disjoint batches on
 PostgreSQL; on SQLite the write transaction (BEGIN IMMEDIATE) already serialises them.
+
+An accepted complaint does not queue a task of its own: after its commit, `intake_wake`
+queues one drain task (case_intake_drain_task) unless one is already waiting, which the
+`IntakeWake` row records. The drain clears the record before it reads the pending cases,
+so a case committed before the clear is read by that drain, and a case committed after it
+finds no drain waiting and queues the next. A drain that leaves cases pending (its batch
+was full) queues another, so several workers share a backlog.
 """
 
 import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from tingsu.audit.services import audit_batch
 from tingsu.cases.intake_retry import STALE_AFTER
-from tingsu.cases.models import Case
+from tingsu.cases.models import Case, IntakeWake
 from tingsu.cases.services import _process_intake
 from tingsu.core.config import config_scope
 
@@ -51,7 +60,11 @@ def batch_size() -> int:
 def intake_process_pending(*, limit: int | None = None) -> int:
     """Process up to `limit` (INTAKE_BATCH_SIZE) pending cases, oldest first. Returns how
     many were processed."""
-    limit = batch_size() if limit is None else limit
+    return _process_pending(batch_size() if limit is None else limit)[1]
+
+
+def _process_pending(limit: int) -> tuple[int, int]:
+    """(cases taken, cases processed): taken counts those that failed too."""
     taken = processed = 0
     while taken < limit:
         want = min(per_transaction(), limit - taken)
@@ -59,7 +72,7 @@ def intake_process_pending(*, limit: int | None = None) -> int:
         taken, processed = taken + got, processed + done
         if got < want:
             break  # nothing more is pending
-    return processed
+    return taken, processed
 
 
 def _process_some(limit: int) -> tuple[int, int]:
@@ -103,3 +116,41 @@ def _recently_failed() -> list[int]:
     for pk in [pk for pk, at in _failed.items() if at < horizon]:
         del _failed[pk]
     return list(_failed)
+
+
+# A drain queued longer ago than this is taken as lost (a process killed between setting
+# the record and queueing the task, or a task backend that dropped it): the next accept
+# queues another. A duplicate only finds the cases already taken.
+WAKE_STALE_AFTER = timedelta(seconds=30)
+
+
+def intake_wake() -> bool:
+    """After an accept committed: queue a drain unless one is waiting. True if queued."""
+    from tingsu.cases.tasks import case_intake_drain_task
+
+    now = timezone.now()
+    fresh = now - WAKE_STALE_AFTER
+    # Read first: while a drain waits, accepts only read (on SQLite, no write lock taken).
+    if IntakeWake.objects.filter(pk=1, queued_at__gte=fresh).exists():
+        return False
+    with transaction.atomic():
+        IntakeWake.objects.get_or_create(pk=1)
+        claimed = (
+            IntakeWake.objects.filter(pk=1).exclude(queued_at__gte=fresh).update(queued_at=now)
+        )
+        if claimed:
+            # django-tasks-db: a row in this transaction, so record and task go together.
+            case_intake_drain_task.enqueue()
+    return bool(claimed)
+
+
+def intake_drain() -> int:
+    """The drain task: clear the waiting record, then process a batch of pending cases; if
+    the batch was full, queue another drain (another worker may take it). Returns how many
+    cases it processed."""
+    IntakeWake.objects.filter(pk=1).update(queued_at=None)
+    limit = batch_size() or 1
+    taken, processed = _process_pending(limit)
+    if taken >= limit:  # maybe more (a case that failed is not taken again for a while)
+        intake_wake()
+    return processed

@@ -136,6 +136,17 @@ class CaseNumberSequence(models.Model):
         return f"{self.day}: {self.last}"
 
 
+class IntakeWake(models.Model):
+    """One row: when a drain of deferred intake was queued and has not started yet
+    (`queued_at`), so an accepted complaint queues a drain only when none is waiting
+    (cases.intake_batch.intake_wake)."""
+
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"intake drain queued at {self.queued_at}"
+
+
 def new_access_salt() -> str:
     return secrets.token_urlsafe(12)
 

@@ -193,8 +193,9 @@ def case_create(
 
     `event_data` is added to the created event's data (channels: inbound record, reason).
     `defer_processing`: accept now, process later. The case, its created event, attachments
-    and audit entry are written here, with one task (case_process_intake_task) queued in the
-    same transaction; the task worker then does what the inline mode does right away
+    and audit entry are written here; after commit a drain task is queued unless one is
+    waiting (intake_batch.intake_wake), and the task worker then does what the inline mode
+    does right away
     (`_process_intake`: webhook, notification, SLA timers, prediction, risk, routing,
     assignment). Until then the case is marked `intake_pending_since`.
     Returns (case, created).
@@ -256,10 +257,11 @@ def case_create(
     _store_attachments(case, event, attachments, is_public=True)
     _audit(actor, "case.create", case, {"channel": channel, "customer": customer.pk})
     if defer_processing:
-        from tingsu.cases.tasks import case_process_intake_task
+        from tingsu.cases.intake_batch import intake_wake
 
-        # A row in this transaction (django-tasks-db): it commits or rolls back with the case.
-        case_process_intake_task.enqueue(case_id=case.pk)
+        # After commit, so a drain that starts from now on reads this case (intake_batch).
+        # A process killed before the wake leaves the case to the scheduler's retry.
+        transaction.on_commit(intake_wake)
         return case, True
     return _process_intake(case), True
 

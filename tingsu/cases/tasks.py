@@ -6,7 +6,7 @@ from datetime import datetime
 from django_tasks import task
 
 from tingsu.cases.auto_close import case_auto_close
-from tingsu.cases.intake_batch import intake_process_pending
+from tingsu.cases.intake_batch import intake_drain, intake_process_pending
 from tingsu.cases.services import case_process_intake
 
 
@@ -23,3 +23,9 @@ def case_process_intake_task(case_id: int) -> bool:
     processed = case_process_intake(case_id=case_id)
     intake_process_pending()
     return processed
+
+
+@task()
+def case_intake_drain_task() -> int:
+    """Deferred intake: a batch of pending cases (intake_batch.intake_drain)."""
+    return intake_drain()

@@ -16,7 +16,7 @@ from tingsu.audit.models import AuditEntry
 from tingsu.audit.verify import audit_chain_verify
 from tingsu.cases.models import Case, CaseEvent, Channel, EventKind
 from tingsu.cases.services import Actor, case_create, case_process_intake
-from tingsu.cases.tasks import case_process_intake_task
+from tingsu.cases.tasks import case_intake_drain_task, case_process_intake_task
 from tingsu.channels.models import OutboxMessage
 from tingsu.core.testing import reseed_data_migrations
 from tingsu.customers.services import customer_resolve
@@ -53,7 +53,10 @@ def post(api, n, text=TEXT):
 
 
 def intake_tasks():
-    return DBTaskResult.objects.filter(task_path=case_process_intake_task.module_path)
+    """Drains (queued by accepts) and per-case tasks (the scheduler's retry, or a
+    duplicate)."""
+    paths = [case_intake_drain_task.module_path, case_process_intake_task.module_path]
+    return DBTaskResult.objects.filter(task_path__in=paths)
 
 
 def worker_batch():

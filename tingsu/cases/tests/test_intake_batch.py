@@ -22,9 +22,9 @@ from tingsu.api.tests.test_intake_deferred import intake_tasks, outcome, post, w
 from tingsu.audit.models import AuditEntry
 from tingsu.audit.verify import audit_chain_verify
 from tingsu.cases import intake_batch
-from tingsu.cases.intake_batch import intake_process_pending
+from tingsu.cases.intake_batch import WAKE_STALE_AFTER, intake_process_pending
 from tingsu.cases.intake_retry import STALE_AFTER, intake_retry_claim_due
-from tingsu.cases.models import Case, CaseEvent, Channel
+from tingsu.cases.models import Case, CaseEvent, Channel, IntakeWake
 from tingsu.cases.services import Actor, case_create, case_process_intake
 from tingsu.channels.models import OutboxMessage
 from tingsu.customers.services import customer_resolve
@@ -59,21 +59,22 @@ def accept(n: int, text: str, *, channel: str = Channel.API) -> Case:
     return case
 
 
-def processed_by_own_task() -> list[bool]:
+def tasks_return_values() -> list[int]:
     return list(intake_tasks().order_by("enqueued_at").values_list("return_value", flat=True))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_first_task_processes_the_others_as_an_inline_intake_would(
+def test_one_drain_processes_every_accepted_case_as_an_inline_intake_would(
     api_as, configured, deferred, settings, _seeded
 ):
     from tingsu.accounts.models import ApiKeyScope
 
     api = api_as(scopes=[ApiKeyScope.INTAKE])
     later = [post(api, n, text)[1] for n, text in enumerate(TEXTS, 1)]
-    worker_batch()  # the real db_worker, four tasks queued
-    # The first task took all four cases; the other three found theirs done.
-    assert processed_by_own_task() == [True, False, False, False]
+    # The first accept queued a drain; the other three found it waiting.
+    assert intake_tasks().filter(status="READY").count() == 1
+    worker_batch()  # the real db_worker
+    assert tasks_return_values() == [len(TEXTS)]
     assert not intake_tasks().exclude(status="SUCCESSFUL").exists()
 
     settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": False}
@@ -200,6 +201,55 @@ def test_on_sqlite_each_case_commits_on_its_own_so_accepts_do_not_wait(_seeded, 
     else:
         assert intake_batch.per_transaction() == 10
         assert len(commits) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accepts_queue_one_drain_while_it_waits_and_the_next_after_it_starts(
+    api_as, configured, deferred, _seeded
+):
+    from tingsu.accounts.models import ApiKeyScope
+
+    api = api_as(scopes=[ApiKeyScope.INTAKE])
+    for n in range(1, 4):
+        post(api, n)
+    assert intake_tasks().filter(status="READY").count() == 1
+
+    # The drain starts: it clears the record first, so the next accept queues another.
+    IntakeWake.objects.filter(pk=1).update(queued_at=None)
+    post(api, 4)
+    assert intake_tasks().filter(status="READY").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drain_queued_long_ago_counts_as_lost_and_the_next_accept_queues_one(
+    api_as, configured, deferred, _seeded
+):
+    from tingsu.accounts.models import ApiKeyScope
+
+    api = api_as(scopes=[ApiKeyScope.INTAKE])
+    post(api, 1)
+    IntakeWake.objects.filter(pk=1).update(
+        queued_at=timezone.now() - WAKE_STALE_AFTER - timedelta(seconds=1)
+    )
+    post(api, 2)
+    assert intake_tasks().filter(status="READY").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drain_with_a_full_batch_queues_another_for_the_rest(
+    api_as, configured, deferred, settings, _seeded
+):
+    from tingsu.accounts.models import ApiKeyScope
+
+    settings.TINGSU = {**settings.TINGSU, "INTAKE_BATCH_SIZE": 2}
+    api = api_as(scopes=[ApiKeyScope.INTAKE])
+    for n in range(1, 6):
+        post(api, n)
+
+    worker_batch()  # drains of two, each queueing the next while cases are left
+
+    assert not Case.objects.filter(intake_pending_since__isnull=False).exists()
+    assert tasks_return_values() == [2, 2, 1]
 
 
 # Two workers draining the same pending cases at once.

@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tingsu.cases.models import Case, CaseEvent, EventKind
 from tingsu.cases.services import case_process_intake
-from tingsu.cases.tasks import case_process_intake_task
+from tingsu.cases.tasks import case_intake_drain_task
 from tingsu.channels.inbound import inbound_receive
 from tingsu.channels.models import OutboxMessage
 from tingsu.core.testing import reseed_data_migrations
@@ -34,7 +34,7 @@ def test_an_inbound_email_is_accepted_then_processed_by_the_worker(world, inboun
     assert case.intake_pending_since is not None
     assert not SlaTimer.objects.filter(case=case).exists()
     assert not OutboxMessage.objects.filter(case=case).exists()
-    assert DBTaskResult.objects.filter(task_path=case_process_intake_task.module_path).count() == 1
+    assert DBTaskResult.objects.filter(task_path=case_intake_drain_task.module_path).count() == 1
 
     assert case_process_intake(case_id=case.pk) is True
 
