@@ -15,8 +15,8 @@ An accepted complaint does not queue a task of its own: after its commit, `intak
 queues one drain task (case_intake_drain_task) unless one is already waiting, which the
 `IntakeWake` row records. The drain clears the record before it reads the pending cases,
 so a case committed before the clear is read by that drain, and a case committed after it
-finds no drain waiting and queues the next. A drain that leaves cases pending (its batch
-was full) queues another, so several workers share a backlog.
+finds no drain waiting and queues the next. A drain that sees more pending than its batch
+queues another after its first group, so several workers share a backlog.
 """
 
 import logging
@@ -63,8 +63,9 @@ def intake_process_pending(*, limit: int | None = None) -> int:
     return _process_pending(batch_size() if limit is None else limit)[1]
 
 
-def _process_pending(limit: int) -> tuple[int, int]:
-    """(cases taken, cases processed): taken counts those that failed too."""
+def _process_pending(limit: int, *, on_first_group=None) -> tuple[int, int]:
+    """(cases taken, cases processed): taken counts those that failed too.
+    `on_first_group(taken)` runs once, after the first transaction that took a full group."""
     taken = processed = 0
     while taken < limit:
         want = min(per_transaction(), limit - taken)
@@ -72,6 +73,9 @@ def _process_pending(limit: int) -> tuple[int, int]:
         taken, processed = taken + got, processed + done
         if got < want:
             break  # nothing more is pending
+        if on_first_group is not None:
+            on_first_group(taken)
+            on_first_group = None
     return taken, processed
 
 
@@ -145,12 +149,23 @@ def intake_wake() -> bool:
 
 
 def intake_drain() -> int:
-    """The drain task: clear the waiting record, then process a batch of pending cases; if
-    the batch was full, queue another drain (another worker may take it). Returns how many
-    cases it processed."""
+    """The drain task: clear the waiting record, then process a batch of pending cases,
+    queueing another drain as soon as it is clear that more are pending than this batch
+    takes (another worker may take it). Returns how many cases it processed."""
     IntakeWake.objects.filter(pk=1).update(queued_at=None)
     limit = batch_size() or 1
-    taken, processed = _process_pending(limit)
-    if taken >= limit:  # maybe more (a case that failed is not taken again for a while)
-        intake_wake()
+
+    def wake_if_more(taken: int) -> None:
+        # After this drain's first full group, not after its batch: another worker takes the
+        # next batch meanwhile. Only a drain that took cases wakes another, so cases left
+        # pending after failing (the scheduler retries them) never keep drains waking drains.
+        if _more_pending_than(limit - taken):
+            intake_wake()
+
+    _taken, processed = _process_pending(limit, on_first_group=wake_if_more)
     return processed
+
+
+def _more_pending_than(count: int) -> bool:
+    pending = Case.objects.filter(intake_pending_since__isnull=False).order_by()
+    return pending.values("pk")[count : count + 1].exists()

@@ -22,7 +22,7 @@ from tingsu.api.tests.test_intake_deferred import intake_tasks, outcome, post, w
 from tingsu.audit.models import AuditEntry
 from tingsu.audit.verify import audit_chain_verify
 from tingsu.cases import intake_batch
-from tingsu.cases.intake_batch import WAKE_STALE_AFTER, intake_process_pending
+from tingsu.cases.intake_batch import WAKE_STALE_AFTER, intake_drain, intake_process_pending
 from tingsu.cases.intake_retry import STALE_AFTER, intake_retry_claim_due
 from tingsu.cases.models import Case, CaseEvent, Channel, IntakeWake
 from tingsu.cases.services import Actor, case_create, case_process_intake
@@ -250,6 +250,27 @@ def test_a_drain_with_a_full_batch_queues_another_for_the_rest(
 
     assert not Case.objects.filter(intake_pending_since__isnull=False).exists()
     assert tasks_return_values() == [2, 2, 1]
+
+
+def test_cases_that_keep_failing_do_not_keep_drains_waking_drains(
+    world, broken_phone_policy, settings
+):
+    settings.TINGSU = {**settings.TINGSU, "INTAKE_BATCH_SIZE": 2}
+    bad = [accept(n, TEXTS[0], channel=Channel.PHONE) for n in range(1, 5)]
+    drains = 0
+
+    while True:
+        drains += 1
+        assert intake_drain() == 0
+        queued = intake_tasks().filter(status="READY")
+        if not queued.exists():
+            break
+        queued.delete()  # what a worker taking it would leave
+        assert drains < 5, "drains keep waking drains"
+
+    # Each case was tried once and is left to the scheduler's retry.
+    assert Case.objects.filter(pk__in=[c.pk for c in bad], intake_pending_since__isnull=False)
+    assert Case.objects.filter(intake_pending_since__isnull=False).count() == len(bad)
 
 
 # Two workers draining the same pending cases at once.
