@@ -43,8 +43,15 @@ def candidates(department_id: int) -> list[User]:
         .select_related("triage_profile")
         .order_by("pk")
     )
+    with_open_loads(users)
+    return [u for u in users if u.load < u.triage_profile.capacity]
+
+
+def with_open_loads(users: list[User]) -> list[User]:
+    """Set .load (severity weighted open cases) and .open_count on each user, in one read
+    through the (assignee, status) index. Returns the same list."""
     if not users:
-        return []
+        return users
     loads = {
         row["assignee_id"]: row
         for row in Case.objects.filter(
@@ -57,7 +64,7 @@ def candidates(department_id: int) -> list[User]:
     for user in users:
         row = loads.get(user.pk, {})
         user.load, user.open_count = row.get("load", 0), row.get("open_count", 0)
-    return [u for u in users if u.load < u.triage_profile.capacity]
+    return users
 
 
 def _least_loaded(users: list[User]) -> User | None:

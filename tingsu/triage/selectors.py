@@ -1,10 +1,7 @@
 """Triage reads: agents' duty status and load for the duty page."""
 
-from django.db.models import Count, Sum
-
 from tingsu.accounts.models import Role, User
-from tingsu.cases.models import OPEN_STATUSES, Case
-from tingsu.triage.assignment import weight_expr
+from tingsu.triage.assignment import with_open_loads
 
 
 def agents_with_load(
@@ -27,18 +24,4 @@ def agents_with_load(
             "department__name", "display_name", "pk"
         )
     )
-    if not agents:
-        return []
-    loads = {
-        row["assignee_id"]: row
-        for row in Case.objects.filter(
-            assignee_id__in=[a.pk for a in agents], status__in=OPEN_STATUSES
-        )
-        .order_by()
-        .values("assignee_id")
-        .annotate(load=Sum(weight_expr("severity")), open_count=Count("id"))
-    }
-    for agent in agents:
-        row = loads.get(agent.pk, {})
-        agent.load, agent.open_count = row.get("load", 0), row.get("open_count", 0)
-    return agents
+    return with_open_loads(agents)
