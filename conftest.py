@@ -32,8 +32,23 @@ def _two_factor_not_enforced(settings):
 def _intake_inline(settings):
     # The API defers intake processing to the task worker in production; tests see the
     # whole intake done in the request unless they are about the deferred mode
-    # (tingsu/api/tests/test_intake_deferred.py switches it on).
+    # (the `deferred` fixture switches it on).
     settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": False}
+
+
+@pytest.fixture
+def deferred(settings):
+    """Intake accepted first and processed by the task worker, as in production."""
+    settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": True}
+
+
+@pytest.fixture
+def reseeded(db):
+    """A transactional test starts from an emptied database: put back what the data
+    migrations wrote (SLA policies, word lists, notification templates)."""
+    from tingsu.core.testing import reseed_data_migrations
+
+    reseed_data_migrations()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ from tingsu.cases.models import Case, CaseEvent, Channel, EventKind
 from tingsu.cases.services import Actor, case_create, case_process_intake
 from tingsu.cases.tasks import case_intake_drain_task, case_process_intake_task
 from tingsu.channels.models import OutboxMessage
-from tingsu.core.testing import reseed_data_migrations
 from tingsu.customers.services import customer_resolve
 from tingsu.sla.models import SlaTimer
 from tingsu.triage.learning.models import TriagePrediction
@@ -31,16 +30,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _seeded(db):
-    reseed_data_migrations()
+def _seeded(reseeded):
+    """A transactional test starts from an emptied database (the `reseeded` fixture)."""
 
 
 TEXT = "快递三天没到，杯子也碎了。"
-
-
-@pytest.fixture
-def deferred(settings):
-    settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": True}
 
 
 def post(api, n, text=TEXT):

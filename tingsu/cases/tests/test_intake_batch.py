@@ -32,7 +32,6 @@ from tingsu.sla.models import BusinessCalendar, SlaPolicy, SlaTimer
 
 api_as, make_key = api_conftest.api_as, api_conftest.make_key
 configured = test_intake_cost.configured
-deferred = test_intake_deferred.deferred
 _seeded = test_intake_deferred._seeded  # fixtures, used by the transactional tests
 
 TEXTS = ["快递三天没到，杯子也碎了。", "发票开错了，请重开。", "杯子碎了。", "快递员态度很差。"]

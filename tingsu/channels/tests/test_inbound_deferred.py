@@ -10,20 +10,14 @@ from tingsu.cases.services import case_process_intake
 from tingsu.cases.tasks import case_intake_drain_task
 from tingsu.channels.inbound import inbound_receive
 from tingsu.channels.models import OutboxMessage
-from tingsu.core.testing import reseed_data_migrations
 from tingsu.sla.models import SlaTimer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _seeded(db):
-    reseed_data_migrations()  # a transactional test before this one emptied them
-
-
-@pytest.fixture
-def deferred(settings):
-    settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": True}
+def _seeded(reseeded):
+    """A transactional test before this one emptied what the data migrations wrote."""
 
 
 def test_an_inbound_email_is_accepted_then_processed_by_the_worker(world, inbound, deferred):

@@ -10,7 +10,6 @@ from tingsu.cases.models import Case
 from tingsu.cases.services import case_process_intake
 from tingsu.cases.tasks import case_intake_drain_task
 from tingsu.channels.models import OutboxMessage
-from tingsu.core.testing import reseed_data_migrations
 from tingsu.portal.tests.helpers import complaint_data, url
 from tingsu.sla.models import SlaTimer
 
@@ -18,13 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _seeded(db):
-    reseed_data_migrations()  # a transactional test before this one emptied them
-
-
-@pytest.fixture
-def deferred(settings):
-    settings.TINGSU = {**settings.TINGSU, "INTAKE_DEFERRED": True}
+def _seeded(reseeded):
+    """A transactional test before this one emptied what the data migrations wrote."""
 
 
 def test_the_portal_answers_with_the_number_and_leaves_the_rest_to_the_worker(
