@@ -15,6 +15,7 @@ from django.utils import timezone
 from tingsu.cases.models import Case, Status
 from tingsu.cases.services import Actor, case_transition
 from tingsu.cases.workflow import Action
+from tingsu.core.claims import claim_oldest_due
 from tingsu.core.errors import TingsuError
 
 # How long a claimed case waits for the worker before the scheduler claims it again.
@@ -30,26 +31,15 @@ def auto_close_claim_due() -> bool:
     from tingsu.cases.tasks import auto_close_case_task
 
     now = timezone.now()
+    lease = now + CLAIM_LEASE
     with transaction.atomic():
-        # skip_locked lets several schedulers share the work on PostgreSQL; SQLite ignores
-        # the lock and relies on the conditional UPDATE below alone.
-        due = (
-            Case.objects.select_for_update(skip_locked=True)
-            .filter(status=Status.RESOLVED, auto_close_at__lte=now)
-            .order_by("auto_close_at")
-            .values_list("pk", "auto_close_at")
-            .first()
-        )
-        if due is None:
+        due = Case.objects.filter(status=Status.RESOLVED, auto_close_at__lte=now)
+        claim = claim_oldest_due(due, field="auto_close_at", set_to=lease)
+        if claim is None:
             return False
-        pk, old = due
-        lease = now + CLAIM_LEASE
-        claimed = Case.objects.filter(pk=pk, status=Status.RESOLVED, auto_close_at=old).update(
-            auto_close_at=lease
-        )
-        if claimed == 1:
+        if claim.won:
             transaction.on_commit(
-                lambda: auto_close_case_task.enqueue(case_id=pk, lease=lease.isoformat())
+                lambda: auto_close_case_task.enqueue(case_id=claim.pk, lease=lease.isoformat())
             )
     # Losing the race to another scheduler still counts as work: look again at once.
     return True

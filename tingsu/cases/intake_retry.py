@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tingsu.cases.models import Case
+from tingsu.core.claims import claim_oldest_due
 
 # Longer than any queue backlog a burst should leave: a retry of a case still queued only
 # costs one no-op task.
@@ -26,21 +27,13 @@ def intake_retry_claim_due() -> bool:
 
     now = timezone.now()
     with transaction.atomic():
-        due = (
-            Case.objects.select_for_update(skip_locked=True)
-            # IS NOT NULL spelled out, so both engines use the partial index on it.
-            .filter(intake_pending_since__isnull=False)
-            .filter(intake_pending_since__lte=now - STALE_AFTER)
-            .order_by("intake_pending_since")
-            .values_list("pk", "intake_pending_since")
-            .first()
+        # IS NOT NULL spelled out, so both engines use the partial index on it.
+        due = Case.objects.filter(intake_pending_since__isnull=False).filter(
+            intake_pending_since__lte=now - STALE_AFTER
         )
-        if due is None:
+        claim = claim_oldest_due(due, field="intake_pending_since", set_to=now)
+        if claim is None:
             return False
-        pk, since = due
-        claimed = Case.objects.filter(pk=pk, intake_pending_since=since).update(
-            intake_pending_since=now
-        )
-        if claimed == 1:
-            transaction.on_commit(lambda: case_process_intake_task.enqueue(case_id=pk))
+        if claim.won:
+            transaction.on_commit(lambda: case_process_intake_task.enqueue(case_id=claim.pk))
     return True

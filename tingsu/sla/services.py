@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tingsu.accounts.models import Role, User
 from tingsu.audit.services import audit_record
 from tingsu.cases.models import OPEN_STATUSES, AuthorType, Case, CaseEvent, EventKind, Priority
+from tingsu.core.claims import claim_oldest_due
 from tingsu.core.config import cached
 from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
 
@@ -416,19 +417,13 @@ def sla_claim_due() -> bool:
     """
     now = timezone.now()
     with transaction.atomic():
-        row = (
-            SlaTimer.objects.select_for_update(skip_locked=True)
-            .filter(next_check_at__lte=now, stopped_at__isnull=True)
-            .order_by("next_check_at")
-            .values_list("pk", "next_check_at")
-            .first()
-        )
-        if row is None:
+        due = SlaTimer.objects.filter(next_check_at__lte=now, stopped_at__isnull=True)
+        claim = claim_oldest_due(due, field="next_check_at", set_to=None)
+        if claim is None:
             return False
-        pk, seen = row
-        if SlaTimer.objects.filter(pk=pk, next_check_at=seen).update(next_check_at=None) != 1:
+        if not claim.won:
             return True
-        timer = SlaTimer.objects.select_related("case", "policy__calendar").get(pk=pk)
+        timer = SlaTimer.objects.select_related("case", "policy__calendar").get(pk=claim.pk)
         _check(timer, now)
     return True
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tingsu.channels.email.intake import email_receive
 from tingsu.channels.email.models import AfterProcessing, Mailbox
+from tingsu.core.claims import claim_oldest_due
 
 logger = logging.getLogger("tingsu.channels.email")
 
@@ -35,21 +36,12 @@ def mailbox_poll_claim_due() -> bool:
     """Claim one active mailbox whose poll is due and poll it. True if one was claimed."""
     now = timezone.now()
     with transaction.atomic():
-        due = (
-            Mailbox.objects.select_for_update(skip_locked=True)
-            .filter(is_active=True, next_poll_at__lte=now)
-            .order_by("next_poll_at")
-            .values_list("pk", "next_poll_at")
-            .first()
-        )
-        if due is None:
-            return False
-        pk, old = due
-        claimed = Mailbox.objects.filter(pk=pk, is_active=True, next_poll_at=old).update(
-            next_poll_at=now + CLAIM_LEASE
-        )
-    if claimed == 1:
-        mailbox_poll(Mailbox.objects.get(pk=pk))
+        due = Mailbox.objects.filter(is_active=True, next_poll_at__lte=now)
+        claim = claim_oldest_due(due, field="next_poll_at", set_to=now + CLAIM_LEASE)
+    if claim is None:
+        return False
+    if claim.won:
+        mailbox_poll(Mailbox.objects.get(pk=claim.pk))
     return True
 
 
