@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from tingsu.api.tests.conftest import ApiClient, anonymous, api_as, assert_error, make_key  # noqa: F401
-from tingsu.core.smtp_peer import free_port
+from tingsu.core.smtp_peer import smtp_peer, use_smtp_server
 
 EMAIL_TOKEN = "security-suite-email-token"
 
@@ -57,21 +57,9 @@ class Mailbox:
 @pytest.fixture
 def mailbox(settings):
     """Django's SMTP backend pointed at an aiosmtpd server on 127.0.0.1; yields its Mailbox."""
-    from aiosmtpd.controller import Controller
-
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "tingsu@tingsu.test"
-    try:
+    with smtp_peer(Mailbox()) as (box, port):
+        use_smtp_server(settings, port)
         yield box
-    finally:
-        controller.stop()
 
 
 def deliver_outbox() -> None:

@@ -9,6 +9,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
+from typing import Any
 
 
 class Inbox:
@@ -32,12 +33,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_peer() -> Iterator[tuple[Inbox, int]]:
-    """Start an SMTP server on a free local port; yields (inbox, port) and stops it."""
+def smtp_peer(inbox: Any = None) -> Iterator[tuple[Any, int]]:
+    """Start an SMTP server on a free local port; yields (inbox, port) and stops it.
+    `inbox` is the aiosmtpd handler (an `Inbox` unless a test records more)."""
     from aiosmtpd.controller import Controller
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # a debug line per SMTP command
-    inbox = Inbox()
+    inbox = Inbox() if inbox is None else inbox
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -45,3 +47,13 @@ def smtp_peer() -> Iterator[tuple[Inbox, int]]:
         yield inbox, port
     finally:
         controller.stop()
+
+
+def use_smtp_server(settings: Any, port: int) -> None:
+    """Point Django's SMTP backend (pytest-django's `settings`) at 127.0.0.1:`port`,
+    plain and without login, sending as tingsu@tingsu.test."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.DEFAULT_FROM_EMAIL = "tingsu@tingsu.test"

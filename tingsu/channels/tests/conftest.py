@@ -2,6 +2,7 @@ import pytest
 
 from tingsu.channels.contracts import Identity, InboundMessage
 from tingsu.core.smtp_peer import smtp_peer as start_smtp_peer
+from tingsu.core.smtp_peer import use_smtp_server
 
 
 @pytest.fixture
@@ -33,12 +34,5 @@ def smtp_peer():
 def smtp_settings(settings, smtp_peer):
     """Django's SMTP backend pointed at the aiosmtpd peer; yields the inbox."""
     inbox, port = smtp_peer
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "tingsu@tingsu.test"
+    use_smtp_server(settings, port)
     return inbox

@@ -2,12 +2,11 @@
 which tells each message's client address apart: one address, one connection)."""
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 
 from tingsu.channels.models import OutboxMessage, OutboxStatus
 from tingsu.channels.outbox import outbox_deliver, outbox_deliver_many, outbox_enqueue
-from tingsu.core.smtp_peer import Inbox, free_port
+from tingsu.core.smtp_peer import Inbox, free_port, smtp_peer, use_smtp_server
 
 
 class CountingInbox(Inbox):
@@ -37,19 +36,9 @@ class CountingInbox(Inbox):
 
 @pytest.fixture
 def counting_smtp(settings):
-    inbox = CountingInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "tingsu@tingsu.test"
-    try:
+    with smtp_peer(CountingInbox()) as (inbox, port):
+        use_smtp_server(settings, port)
         yield inbox
-    finally:
-        controller.stop()
 
 
 def emails(*recipients):
@@ -104,9 +93,7 @@ def test_a_refused_recipient_is_dead_lettered_and_the_rest_of_the_batch_arrives(
 
 
 def test_a_batch_whose_mail_server_is_down_retries_every_email(db, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    use_smtp_server(settings, free_port())  # nobody listens
     ids = emails("a@example.com", "b@example.com")
 
     assert outbox_deliver_many(message_ids=ids) == 0
