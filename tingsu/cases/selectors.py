@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 
 from django.apps import apps
 from django.db.models import (
-    BooleanField,
     Count,
     F,
     OuterRef,
@@ -14,7 +13,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -36,6 +34,7 @@ from tingsu.cases.paging import PagedQuerySet
 from tingsu.cases.permissions import scoped_cases
 from tingsu.cases.search import search_cases
 from tingsu.core.config import cached
+from tingsu.core.subqueries import any_row
 
 
 class QueueTab:
@@ -99,21 +98,9 @@ def _with_sla(qs: QuerySet[Case]) -> QuerySet[Case]:
         # Kept by triggers (tingsu.cases.sla_due) rather than a per-row subquery, which
         # PostgreSQL may plan as a walk of the whole due_at index.
         sla_due=F("sla_due_at"),
-        sla_paused=_any(timers.filter(paused_at__isnull=False)),
-        sla_warned=_any(timers.filter(breached_at__isnull=True).exclude(warned_levels=[])),
-        sla_breached=_any(timers.filter(breached_at__isnull=False)),
-    )
-
-
-def _any(timers: QuerySet) -> Coalesce:
-    """Whether the case has such a timer, as a scalar subquery rather than EXISTS:
-    PostgreSQL turns an EXISTS in the select list into a hashed subplan that reads every
-    open timer of the table, even for a page of 25 cases; a scalar subquery runs per row
-    through the (case, stopped_at) index."""
-    return Coalesce(
-        Subquery(timers.order_by().values(found=Value(True, output_field=BooleanField()))[:1]),
-        Value(False),
-        output_field=BooleanField(),
+        sla_paused=any_row(timers.filter(paused_at__isnull=False)),
+        sla_warned=any_row(timers.filter(breached_at__isnull=True).exclude(warned_levels=[])),
+        sla_breached=any_row(timers.filter(breached_at__isnull=False)),
     )
 
 
@@ -179,17 +166,10 @@ def case_staff_timeline(*, case: Case) -> list[CaseEvent]:
     """The whole timeline for the staff case page, each event with .has_attachments from
     the same statement; the attachments are read (one statement) only when some event has
     any, which most cases' timelines do not."""
-    found = Attachment.objects.filter(event_id=OuterRef("pk")).order_by()
+    found = Attachment.objects.filter(event_id=OuterRef("pk"))
     events = list(
         case.events.select_related("author")
-        .annotate(
-            # A scalar subquery per event (the event index), as in _any.
-            has_attachments=Coalesce(
-                Subquery(found.values(found=Value(True, output_field=BooleanField()))[:1]),
-                Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(has_attachments=any_row(found))  # per event, through the event index
         .order_by("created_at", "id")
     )
     with_files = [event for event in events if event.has_attachments]

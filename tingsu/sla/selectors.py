@@ -2,10 +2,10 @@
 
 import copy
 
-from django.db.models import BooleanField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 
 from tingsu.cases.models import Case
+from tingsu.core.subqueries import any_row
 from tingsu.sla.models import ExtensionRequestStatus, SlaExtensionRequest, SlaTimer
 from tingsu.sla.services import policies_by_key
 
@@ -18,16 +18,9 @@ def case_timers(*, case: Case) -> list[SlaTimer]:
     pending = SlaExtensionRequest.objects.filter(
         timer_id=OuterRef("pk"), status=ExtensionRequestStatus.PENDING
     )
-    # A scalar subquery rather than EXISTS, which PostgreSQL may plan as a hashed subplan
-    # over every pending request (see cases.selectors._any).
-    has_pending = Coalesce(
-        Subquery(pending.order_by().values(found=Value(True, output_field=BooleanField()))[:1]),
-        Value(False),
-        output_field=BooleanField(),
-    )
     timers = list(
         SlaTimer.objects.filter(case=case)
-        .annotate(has_pending_requests=has_pending)
+        .annotate(has_pending_requests=any_row(pending))
         .order_by("-id")
     )
     policies = {policy.pk: policy for policy in policies_by_key().values()}
