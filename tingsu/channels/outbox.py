@@ -239,31 +239,13 @@ def _update_returning_ids(queryset: QuerySet, **values: Any) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _claim(message_id: int) -> OutboxMessage | None:
-    """Take the row for this worker: pending and due, or sending with an expired lease."""
-    now = timezone.now()
-    lease = now + timedelta(seconds=lease_seconds())
-    claimed = OutboxMessage.objects.filter(_due(now), pk=message_id).update(
-        status=OutboxStatus.SENDING,
-        lease_until=lease,
-        attempts=F("attempts") + 1,
-        enqueued_at=None,
-    )
-    if claimed != 1:
-        return None
-    return OutboxMessage.objects.get(pk=message_id)
-
-
 def outbox_deliver(message_id: int) -> bool:
     """Deliver one outbox message. Returns True if it was sent by this call.
 
     Runs outside any transaction: the claim and the marks are single conditional
     UPDATEs in autocommit, and the transport's network I/O happens between them.
     """
-    message = _claim(message_id)
-    if message is None:
-        return False
-    return _send_claimed(message)
+    return outbox_deliver_many(message_ids=[message_id]) == 1
 
 
 def outbox_deliver_many(*, message_ids: Sequence[int]) -> int:
