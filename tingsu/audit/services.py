@@ -18,6 +18,7 @@ from django.utils import timezone
 from tingsu.audit.chain import GENESIS_HASH, entry_hash, normalise_changes
 from tingsu.audit.context import clean_ip, request_context
 from tingsu.audit.models import AuditChainHead, AuditEntry
+from tingsu.core.pending_writes import mark, surviving
 
 USER_AGENT_MAX = AuditEntry._meta.get_field("user_agent").max_length
 HEAD_PK = 1
@@ -72,20 +73,11 @@ def audit_record(
     pending = _batch.get()
     if pending is not None:
         # Chained when the batch ends; dropped if a savepoint around this is rolled back
-        # (Django discards the savepoint's on-commit callbacks, the marker among them).
-        marker = _Marker()
-        transaction.on_commit(marker)
-        pending.append((entry, marker))
+        # (core.pending_writes).
+        pending.append((entry, mark()))
         return entry
     _chain([entry])
     return entry
-
-
-class _Marker:
-    """A no-op on-commit callback whose presence says its savepoint was not rolled back."""
-
-    def __call__(self) -> None:
-        pass
 
 
 def _chain(entries: list[AuditEntry]) -> None:
@@ -139,12 +131,6 @@ def audit_batch() -> Iterator[None]:
         yield
     finally:
         _batch.reset(token)
-    conn = transaction.get_connection()
-    if not pending or conn.needs_rollback:
-        return
-    markers = {id(marker) for _entry, marker in pending}
-    alive = {id(item[1]) for item in conn.run_on_commit}
-    conn.run_on_commit = [item for item in conn.run_on_commit if id(item[1]) not in markers]
-    entries = [entry for entry, marker in pending if id(marker) in alive]
+    entries = surviving(pending)
     if entries:
         _chain(entries)

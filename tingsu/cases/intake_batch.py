@@ -27,11 +27,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tingsu.audit.services import audit_batch
 from tingsu.cases.intake_retry import STALE_AFTER
 from tingsu.cases.models import Case, IntakeWake
-from tingsu.cases.services import _process_intake
-from tingsu.core.config import config_scope
+from tingsu.cases.services import _process_intake, unit_of_work
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +79,7 @@ def _process_pending(limit: int, *, on_first_group=None) -> tuple[int, int]:
 
 def _process_some(limit: int) -> tuple[int, int]:
     """(cases taken, cases processed) in one transaction."""
-    with transaction.atomic(), config_scope(), audit_batch():
+    with transaction.atomic(), unit_of_work():
         pending = (
             Case.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("customer", "category")

@@ -4,6 +4,8 @@ call these and nothing else."""
 
 import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -48,6 +50,7 @@ from tingsu.cases.workflow import ACTIVE_STATUSES, TRANSITIONS, Action
 from tingsu.core.config import config_scope
 from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
 from tingsu.customers.models import Customer
+from tingsu.webhooks.services import webhook_batch, webhook_emit
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +110,6 @@ def _audit(actor: Actor, action: str, case: Case, changes: dict[str, Any] | None
 
 def _webhook(event: str, case: Case) -> None:
     """Queue the event for subscribed integrators, in this transaction (webhooks app)."""
-    from tingsu.webhooks.services import webhook_emit
-
     webhook_emit(event=event, case=case)
 
 
@@ -155,14 +156,22 @@ def _validate_text(field: str, value: str, *, label: str, max_chars: int) -> str
     return value
 
 
-def _unit_of_work(func):
-    """Inside the service's transaction: read the configuration version once (core.config)
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Inside a change's transaction: read the configuration version once (core.config),
+    send one webhook event per case as the change ends (webhooks.services.webhook_batch),
     and chain the audit entries together at the end, so the chain head is locked only
     just before commit (audit.services.audit_batch)."""
+    with config_scope(), audit_batch(), webhook_batch():
+        yield
+
+
+def _unit_of_work(func):
+    """A service function run as one unit_of_work()."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with config_scope(), audit_batch():
+        with unit_of_work():
             return func(*args, **kwargs)
 
     return wrapper

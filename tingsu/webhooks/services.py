@@ -1,7 +1,19 @@
 """Case events for integrators: one outbox row per subscribed endpoint, in the caller's
-transaction, so an event is sent if and only if the change commits."""
+transaction, so an event is sent if and only if the change commits.
+
+Inside `webhook_batch()` (every case service's unit of work, and each transaction of the
+intake drain) a case gets one event per kind, sent as the block ends with the case as it
+then is. A case created in the block gets `case.created` alone, carrying the result of its
+processing (category and severity from triage, department from routing, assignee), not a
+`case.created` of the bare case followed by a `case.updated` per step; a case resolved in
+the block gets `case.resolved` alone. Zendesk and Zammad likewise send one notification per
+ticket save, triggers included.
+"""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.utils import timezone
@@ -9,6 +21,7 @@ from django.utils import timezone
 from tingsu.cases.models import Case
 from tingsu.channels.outbox import outbox_enqueue
 from tingsu.core.config import cached
+from tingsu.core.pending_writes import mark, surviving
 from tingsu.webhooks.models import WebhookEndpoint, WebhookEvent
 
 
@@ -31,13 +44,74 @@ def webhook_case_data(case: Case) -> dict[str, Any]:
     }
 
 
+def _active() -> list[WebhookEndpoint]:
+    # Few endpoints, and JSON "contains" is not portable to SQLite: filtered in Python. The
+    # active ones are cached per process until an endpoint changes (tingsu.core.config).
+    return cached("webhooks.active", lambda: list(WebhookEndpoint.objects.filter(is_active=True)))
+
+
+def _subscribed(event: WebhookEvent) -> list[WebhookEndpoint]:
+    return [e for e in _active() if e.wants(event)]
+
+
+# Inside webhook_batch(): the ((event, case), marker) pairs emitted so far.
+_batch: ContextVar[list | None] = ContextVar("tingsu_webhook_batch", default=None)
+
+# Kinds that carry an update of the same case in the same block.
+_ABSORBS_UPDATE = {WebhookEvent.CASE_CREATED, WebhookEvent.CASE_RESOLVED}
+
+
+@contextmanager
+def webhook_batch() -> Iterator[None]:
+    """Send the events emitted inside as the block ends, one per case and kind (see the
+    module's docstring). Events from a savepoint that was rolled back are dropped with it;
+    if the block raises, none is sent. Nested blocks join the outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    pending: list = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    for event, case in _coalesced(surviving(pending)):
+        _enqueue(event, case)
+
+
+def _coalesced(emitted: list[tuple[WebhookEvent, Case]]) -> list[tuple[WebhookEvent, Case]]:
+    latest: dict[int, Case] = {}  # the newest instance of each case: its state at the end
+    kinds: dict[int, list[WebhookEvent]] = {}
+    for event, case in emitted:
+        latest[case.pk] = case
+        seen = kinds.setdefault(case.pk, [])
+        if event not in seen:
+            seen.append(event)
+    out = []
+    for pk, events in kinds.items():
+        if _ABSORBS_UPDATE.intersection(events):
+            events = [e for e in events if e != WebhookEvent.CASE_UPDATED]
+        out.extend((event, latest[pk]) for event in events)
+    return out
+
+
 def webhook_emit(*, event: WebhookEvent | str, case: Case) -> int:
-    """Queue `event` for every active endpoint subscribed to it. Returns how many."""
+    """Queue `event` for every active endpoint subscribed to it; inside webhook_batch(), as
+    the block ends. Returns how many endpoints are subscribed."""
     event = WebhookEvent(event)
-    # Few endpoints, and JSON "contains" is not portable to SQLite: filter here. The active
-    # ones are cached per process until an endpoint changes (tingsu.core.config).
-    active = cached("webhooks.active", lambda: list(WebhookEndpoint.objects.filter(is_active=True)))
-    endpoints = [e for e in active if e.wants(event)]
+    pending = _batch.get()
+    if pending is not None:
+        # Kept while any endpoint is active: a case.updated is absorbed into a case.created
+        # or case.resolved that other endpoints may want.
+        if not _active():
+            return 0
+        pending.append(((event, case), mark()))
+        return len(_subscribed(event))
+    return _enqueue(event, case)
+
+
+def _enqueue(event: WebhookEvent, case: Case) -> int:
+    endpoints = _subscribed(event)
     if not endpoints:
         return 0
     event_id = uuid.uuid4()

@@ -1,0 +1,44 @@
+"""Writes held back until a block of work ends, just before its transaction commits, and
+dropped with any savepoint around them that was rolled back.
+
+Django has no "before commit" hook, but it does drop the on-commit callbacks registered
+inside a savepoint that is rolled back. A pending write therefore registers a no-op
+callback, its marker; when the block ends, the writes whose markers are still registered
+are the ones whose savepoints survived. Used by audit.services.audit_batch (the hash chain
+is appended once per block) and webhooks.services.webhook_batch (one event per case).
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+
+class Marker:
+    """A no-op on-commit callback whose presence says its savepoint was not rolled back."""
+
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        pass
+
+
+def mark() -> Marker:
+    """A marker registered in the current transaction (or savepoint)."""
+    marker = Marker()
+    transaction.on_commit(marker)
+    return marker
+
+
+def surviving(pending: list[tuple[Any, Marker]]) -> list[Any]:
+    """The items whose markers are still registered, in order; all the markers of `pending`
+    are taken out of the commit callbacks. Nothing survives a transaction that is already
+    marked for rollback."""
+    conn = transaction.get_connection()
+    if not pending:
+        return []
+    markers = {id(marker) for _item, marker in pending}
+    alive = {id(entry[1]) for entry in conn.run_on_commit}
+    conn.run_on_commit = [entry for entry in conn.run_on_commit if id(entry[1]) not in markers]
+    if conn.needs_rollback:
+        return []
+    return [item for item, marker in pending if id(marker) in alive]
