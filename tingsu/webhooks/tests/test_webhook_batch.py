@@ -60,9 +60,7 @@ def test_a_new_case_is_one_created_event_carrying_its_routing_and_assignee(route
 
 def test_deferred_cases_processed_in_one_batch_get_one_created_event_each(routed, settings):
     WebhookEndpoint.objects.create(name="CRM", url="https://93.184.215.14/", events=ALL_EVENTS)
-    cases = [
-        make_case(description=f"快递第{n}次没送到。", defer_processing=True) for n in range(3)
-    ]
+    cases = [make_case(description=f"快递第{n}次没送到。", defer_processing=True) for n in range(3)]
     assert _sent() == []  # accepted only: the integrator hears of a case once it is processed
 
     assert intake_process_pending(limit=10) == 3
@@ -77,9 +75,7 @@ def test_deferred_cases_processed_in_one_batch_get_one_created_event_each(routed
 
 
 def test_an_endpoint_that_only_wants_updates_hears_of_later_changes_not_of_the_intake(routed):
-    WebhookEndpoint.objects.create(
-        name="BI", url="https://93.184.215.14/", events=["case.updated"]
-    )
+    WebhookEndpoint.objects.create(name="BI", url="https://93.184.215.14/", events=["case.updated"])
     case = make_case(description="快递三天没到。")
     assert _sent(case) == []  # routing and assignment belong to the creation
 
