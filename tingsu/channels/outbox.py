@@ -121,11 +121,14 @@ def outbox_enqueue(
     payload: dict[str, Any] | None = None,
     idempotency_key: str,
     case: Case | None = None,
+    fresh_key: bool = False,
 ) -> OutboxMessage | None:
     """Write one outbox row in the caller's transaction; deliver it after commit.
 
     A second call with the same idempotency key is ignored (returns None). Must be
     called inside a transaction, so the message exists if and only if the change does.
+    `fresh_key`: the key is new by construction (a random UUID in it), so no savepoint is
+    set to recover from a duplicate.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("outbox_enqueue must be called inside transaction.atomic().")
@@ -135,7 +138,7 @@ def outbox_enqueue(
         raise ValueError("outbox_enqueue needs an idempotency key of at most 128 characters.")
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=not fresh_key):
             message = OutboxMessage.objects.create(
                 transport=transport,
                 recipient=recipient[:255],
@@ -149,6 +152,8 @@ def outbox_enqueue(
                 enqueued_at=now,
             )
     except IntegrityError:
+        if fresh_key:  # no savepoint to read after: the transaction is spoilt
+            raise
         if OutboxMessage.objects.filter(idempotency_key=idempotency_key).exists():
             return None
         raise

@@ -128,5 +128,6 @@ def _enqueue(event: WebhookEvent, case: Case) -> int:
             payload=payload,
             idempotency_key=f"wh-{endpoint.pk}-{event_id.hex}",
             case=case,
+            fresh_key=True,
         )
     return len(endpoints)

@@ -1,6 +1,8 @@
 """Who may assign a case to whom, and what assignment records."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tingsu.audit.models import AuditEntry
 from tingsu.cases.models import Case, CaseEvent, EventKind, Status
@@ -172,3 +174,17 @@ def test_it_refuses_a_customer_or_the_system_assigning(world):
             case_assign(actor=actor, case=case, assignee=world.alice)
         assert exc.value.code == ErrorCode.NOT_AUTHENTICATED
     assert snapshot(case) == before
+
+
+def test_an_assignment_writes_its_timeline_events_in_one_insert_in_order(world):
+    case = make_case()
+    with CaptureQueriesContext(connection) as queries:
+        case_assign(actor=Actor.staff(world.carol), case=case, assignee=world.alice)
+
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "cases_caseevent"')]
+    assert len(inserts) == 1
+    assigned, moved = CaseEvent.objects.filter(case=case).order_by("created_at", "id")[1:]
+    assert (assigned.kind, moved.kind) == (EventKind.ASSIGNED, EventKind.TRANSITION)
+    assert assigned.pk < moved.pk and assigned.created_at <= moved.created_at
+    assert moved.data == {"from": "new", "to": "assigned", "action": "assign"}
+    assert moved.is_public and not assigned.is_public
