@@ -97,13 +97,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # on the local disk under TINGSU_MEDIA_ROOT (one web node, or a shared volume).
 S3_BUCKET = os.environ.get("TINGSU_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "tingsu.privacy.storage.EncryptedFileSystemStorage"},
     # Hashed, compressed static files served by whitenoise (needs `collectstatic`).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if S3_BUCKET:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "tingsu.privacy.storage_s3.EncryptedS3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": os.environ.get("TINGSU_S3_ENDPOINT_URL") or None,

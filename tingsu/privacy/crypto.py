@@ -7,7 +7,8 @@ Keys never live in the database. They come from settings, read from the environm
 When none is set, a development key derived from SECRET_KEY is used (kid "dev"), and the
 `privacy.W001` deploy check warns. Ciphertext reads "pii1:<kid>:<base64(nonce|ct|tag)>".
 Values without that prefix are legacy plaintext and are returned as they are, so rows
-written before encryption keep working until `tingsu keys rotate` encrypts them.
+written before encryption keep working until `tingsu keys rotate` encrypts them. Files
+(privacy.storage) are sealed the same way, in a binary form (encrypt_bytes).
 """
 
 from __future__ import annotations
@@ -151,6 +152,44 @@ def decrypt(value: str | None, *, context: str) -> str:
         return AESGCM(key).decrypt(raw[:_NONCE], raw[_NONCE:], context.encode()).decode()
     except Exception as exc:  # InvalidTag, bad base64, short input
         raise DecryptionError(f"cannot decrypt a {context} value with key {kid!r}") from exc
+
+
+# Files (attachments, raw inbound messages): MAGIC, one byte of key id length, the key id,
+# then nonce | ciphertext | tag. Bytes without MAGIC are legacy plaintext.
+FILE_MAGIC = b"TSE1"
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Encrypt a file's content with the current key; `context` (the stored name) is bound
+    as associated data, so a file copied under another name does not decrypt there."""
+    ring = data_keyring()
+    kid = ring.current_kid.encode()
+    nonce = os.urandom(_NONCE)
+    sealed = AESGCM(ring.current).encrypt(nonce, data, context.encode())
+    return FILE_MAGIC + bytes([len(kid)]) + kid + nonce + sealed
+
+
+def file_key_id(blob: bytes) -> str | None:
+    """The key id in an encrypted file's header; None for a plaintext (legacy) file."""
+    if not blob.startswith(FILE_MAGIC) or len(blob) <= len(FILE_MAGIC):
+        return None
+    size = blob[len(FILE_MAGIC)]
+    return blob[len(FILE_MAGIC) + 1 : len(FILE_MAGIC) + 1 + size].decode(errors="replace")
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
+    kid = file_key_id(blob)
+    if kid is None:
+        return blob  # stored before files were encrypted
+    key = data_keyring().keys.get(kid)
+    if key is None:
+        raise DecryptionError(f"no key with id {kid!r} (TINGSU_PII_KEYS)")
+    start = len(FILE_MAGIC) + 1 + len(kid.encode())
+    try:
+        nonce, sealed = blob[start : start + _NONCE], blob[start + _NONCE :]
+        return AESGCM(key).decrypt(nonce, sealed, context.encode())
+    except Exception as exc:  # InvalidTag, short input
+        raise DecryptionError(f"cannot decrypt the file {context} with key {kid!r}") from exc
 
 
 def needs_reencryption(value: str | None) -> bool:

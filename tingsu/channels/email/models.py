@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tingsu.privacy.fields import EncryptedTextField
+
 
 class AfterProcessing(models.TextChoices):
     MARK_SEEN = "mark_seen", _("Mark as read")
@@ -17,8 +19,9 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(_("port"), default=993)
     use_ssl = models.BooleanField(_("SSL/TLS"), default=True)
     username = models.CharField(_("username"), max_length=255)
-    # Stored as given for now; field encryption at rest comes with the compliance issue.
-    password = models.CharField(_("password"), max_length=255)
+    # Encrypted at rest under the personal-data keys (privacy.crypto); `tingsu keys rotate`
+    # re-encrypts it with the customers' contact data.
+    password = EncryptedTextField(_("password"), max_length=255, context="mailbox.password")
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     after_processing = models.CharField(
         _("after processing"),

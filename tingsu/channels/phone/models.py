@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tingsu.privacy.fields import EncryptedTextField
+
 
 class CallbackStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -12,7 +14,8 @@ class CallbackTask(models.Model):
     """A call that left no transcript: someone must call the customer back."""
 
     call_id = models.CharField(_("call id"), max_length=128, unique=True)
-    caller = models.CharField(_("caller"), max_length=32, db_index=True)
+    # The customer's number, encrypted at rest like their contact data (privacy.crypto).
+    caller = EncryptedTextField(_("caller"), max_length=32, context="callback.caller")
     called = models.CharField(_("called number"), max_length=32, blank=True)
     started_at = models.DateTimeField(_("call started at"))
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)

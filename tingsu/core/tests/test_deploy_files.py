@@ -151,10 +151,11 @@ def test_the_production_profile_stores_media_on_s3_when_a_bucket_is_set():
         "settings.DATABASES['replica']['TEST']['MIRROR']",
         "__import__('django.core.files.storage').core.files.storage.default_storage.url('a/b.pdf')",
     )
-    assert backend == "'storages.backends.s3.S3Storage'"
+    # django-storages' S3Storage, files sealed before they leave (privacy.storage).
+    assert backend == "'tingsu.privacy.storage_s3.EncryptedS3Storage'"
     assert bucket == "('tingsu-media', 'http://127.0.0.1:9000')"
     assert (acl, signed, mirror) == ("'private'", "True", "'default'")
-    # A stored file is handed out as a signed, expiring URL, never a public one.
+    # Were a URL ever handed out, it would be signed and expiring, never a public one.
     assert url.startswith("'http://127.0.0.1:9000/tingsu-media/media/a/b.pdf?")
     assert "Signature=" in url
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tingsu.privacy import crypto
 from tingsu.privacy.rotation import keys_rotate, keys_status
+from tingsu.privacy.rotation_more import others_rotate, others_status
 
 
 class Command(BaseCommand):
@@ -14,6 +15,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         rotate = sub.add_parser("rotate", help="Re-encrypt rows under the current key, online.")
         rotate.add_argument("--batch-size", type=int, default=500)
+        rotate.add_argument(
+            "--no-files",
+            action="store_true",
+            help="Leave the stored files (attachments, raw inbound messages) for a later run.",
+        )
         sub.add_parser("status", help="Count encrypted values per key id.")
         generate = sub.add_parser("generate", help="Print a new key as kid:base64.")
         generate.add_argument("kid", help="Key id, e.g. 2026-11")
@@ -33,7 +39,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"current data key: {data.current_kid}; index key: {index.current_kid}"
             )
-            for kid, n in sorted(keys_status().items()):
+            counts = keys_status()
+            for kid, n in others_status().items():
+                counts[kid] = counts.get(kid, 0) + n
+            for kid, n in sorted(counts.items()):
                 self.stdout.write(f"  {kid}: {n} values")
             return
         if options["batch_size"] < 1:
@@ -47,12 +56,19 @@ class Command(BaseCommand):
             )
 
         result = keys_rotate(batch_size=options["batch_size"], progress=progress)
-        for error in result.errors:
+        others = others_rotate(files=not options["no_files"])
+        errors = [*result.errors, *others.errors]
+        for error in errors:
             self.stderr.write(error)
         self.stdout.write(
             f"Done: {result.scanned} customers scanned, {result.reencrypted} re-encrypted, "
             f"{result.reindexed} re-indexed, {result.changed} changed meanwhile (run again), "
             f"{len(result.errors)} errors."
         )
-        if result.errors:
-            raise CommandError(f"{len(result.errors)} rows could not be decrypted.")
+        self.stdout.write(
+            f"Other values re-encrypted: {others.values} ({others.changed} changed meanwhile); "
+            f"files: {others.files_scanned} scanned, {others.files_resealed} re-encrypted, "
+            f"{others.files_missing} missing."
+        )
+        if errors:
+            raise CommandError(f"{len(errors)} values or files could not be decrypted.")
