@@ -18,7 +18,7 @@ from django.utils import timezone
 from tingsu.audit.chain import GENESIS_HASH, entry_hash, normalise_changes
 from tingsu.audit.context import clean_ip, request_context
 from tingsu.audit.models import AuditChainHead, AuditEntry
-from tingsu.core.pending_writes import mark, surviving
+from tingsu.core.pending_writes import hold, pending_scope
 
 USER_AGENT_MAX = AuditEntry._meta.get_field("user_agent").max_length
 HEAD_PK = 1
@@ -70,11 +70,9 @@ def audit_record(
         ip=clean_ip(ip) if ip is not None else context.ip,
         user_agent=(user_agent if user_agent is not None else context.user_agent)[:USER_AGENT_MAX],
     )
-    pending = _batch.get()
-    if pending is not None:
-        # Chained when the batch ends; dropped if a savepoint around this is rolled back
-        # (core.pending_writes).
-        pending.append((entry, mark()))
+    # Inside audit_batch(), chained when it ends; dropped if a savepoint around this is
+    # rolled back (core.pending_writes).
+    if hold(_batch, entry):
         return entry
     _chain([entry])
     return entry
@@ -121,16 +119,6 @@ def audit_batch() -> Iterator[None]:
     written. Inside the block, recorded entries have no sequence or hash yet. Nested
     blocks join the outer one.
     """
-    if _batch.get() is not None:
-        yield
-        return
     assert transaction.get_connection().in_atomic_block, "audit_batch needs a transaction"
-    pending: list = []
-    token = _batch.set(pending)
-    try:
+    with pending_scope(_batch, _chain):
         yield
-    finally:
-        _batch.reset(token)
-    entries = surviving(pending)
-    if entries:
-        _chain(entries)

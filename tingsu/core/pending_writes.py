@@ -8,6 +8,9 @@ are the ones whose savepoints survived. Used by audit.services.audit_batch (the 
 is appended once per block) and webhooks.services.webhook_batch (one event per case).
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -42,3 +45,31 @@ def surviving(pending: list[tuple[Any, Marker]]) -> list[Any]:
     if conn.needs_rollback:
         return []
     return [item for item, marker in pending if id(marker) in alive]
+
+
+@contextmanager
+def pending_scope(var: ContextVar, flush: Callable[[list], Any]) -> Iterator[None]:
+    """Collect the items held back with `hold(var, ...)` inside the block, and pass those
+    that survived to `flush` as it ends. Nested scopes join the outer one; if the block
+    raises, nothing is flushed."""
+    if var.get() is not None:
+        yield
+        return
+    pending: list = []
+    token = var.set(pending)
+    try:
+        yield
+    finally:
+        var.reset(token)
+    items = surviving(pending)
+    if items:
+        flush(items)
+
+
+def hold(var: ContextVar, item: Any) -> bool:
+    """Hold `item` back for the scope in progress; False if there is none."""
+    pending = var.get()
+    if pending is None:
+        return False
+    pending.append((item, mark()))
+    return True

@@ -21,7 +21,7 @@ from django.utils import timezone
 from tingsu.cases.models import Case
 from tingsu.channels.outbox import outbox_enqueue
 from tingsu.core.config import cached
-from tingsu.core.pending_writes import mark, surviving
+from tingsu.core.pending_writes import hold, pending_scope
 from tingsu.webhooks.models import WebhookEndpoint, WebhookEvent
 
 
@@ -66,16 +66,12 @@ def webhook_batch() -> Iterator[None]:
     """Send the events emitted inside as the block ends, one per case and kind (see the
     module's docstring). Events from a savepoint that was rolled back are dropped with it;
     if the block raises, none is sent. Nested blocks join the outer one."""
-    if _batch.get() is not None:
+    with pending_scope(_batch, _send):
         yield
-        return
-    pending: list = []
-    token = _batch.set(pending)
-    try:
-        yield
-    finally:
-        _batch.reset(token)
-    for event, case in _coalesced(surviving(pending)):
+
+
+def _send(emitted: list[tuple[WebhookEvent, Case]]) -> None:
+    for event, case in _coalesced(emitted):
         _enqueue(event, case)
 
 
@@ -99,13 +95,11 @@ def webhook_emit(*, event: WebhookEvent | str, case: Case) -> int:
     """Queue `event` for every active endpoint subscribed to it; inside webhook_batch(), as
     the block ends. Returns how many endpoints are subscribed."""
     event = WebhookEvent(event)
-    pending = _batch.get()
-    if pending is not None:
-        # Kept while any endpoint is active: a case.updated is absorbed into a case.created
-        # or case.resolved that other endpoints may want.
-        if not _active():
-            return 0
-        pending.append(((event, case), mark()))
+    if not _active():
+        return 0
+    # Inside webhook_batch() even when no endpoint wants this kind: a case.updated is
+    # absorbed into a case.created or case.resolved that other endpoints may want.
+    if hold(_batch, (event, case)):
         return len(_subscribed(event))
     return _enqueue(event, case)
 

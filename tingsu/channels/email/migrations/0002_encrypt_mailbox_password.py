@@ -3,14 +3,7 @@
 from django.db import migrations
 
 import tingsu.privacy.fields
-
-
-def encrypt_existing(apps, schema_editor):
-    Mailbox = apps.get_model("channels_email", "Mailbox")
-    # Reading passes legacy plaintext through; update() encrypts on write.
-    for pk, password in Mailbox.objects.values_list("pk", "password"):
-        if password:
-            Mailbox.objects.filter(pk=pk).update(password=password)
+from tingsu.privacy.migration_ops import encrypt_existing
 
 
 class Migration(migrations.Migration):
@@ -26,5 +19,7 @@ class Migration(migrations.Migration):
                 context="mailbox.password", max_length=255, verbose_name="password"
             ),
         ),
-        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
+        migrations.RunPython(
+            encrypt_existing("channels_email", "Mailbox", "password"), migrations.RunPython.noop
+        ),
     ]

@@ -4,14 +4,7 @@ its index goes, since ciphertext cannot be looked up."""
 from django.db import migrations
 
 import tingsu.privacy.fields
-
-
-def encrypt_existing(apps, schema_editor):
-    CallbackTask = apps.get_model("channels_phone", "CallbackTask")
-    # Reading passes legacy plaintext through; update() encrypts on write.
-    for pk, caller in CallbackTask.objects.values_list("pk", "caller").iterator():
-        if caller:
-            CallbackTask.objects.filter(pk=pk).update(caller=caller)
+from tingsu.privacy.migration_ops import encrypt_existing
 
 
 class Migration(migrations.Migration):
@@ -27,5 +20,7 @@ class Migration(migrations.Migration):
                 context="callback.caller", max_length=32, verbose_name="caller"
             ),
         ),
-        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
+        migrations.RunPython(
+            encrypt_existing("channels_phone", "CallbackTask", "caller"), migrations.RunPython.noop
+        ),
     ]
