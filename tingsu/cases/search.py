@@ -23,6 +23,8 @@ Trigrams need at least three characters. A shorter term (e.g. 漏水) falls back
 scan on SQLite; on PostgreSQL the planner decides (a GIN index cannot narrow it either).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, connections, transaction
@@ -209,7 +211,15 @@ class RecentFirst:
             countable = self.countable(searched)
             if countable is None:
                 return None
-            return countable.order_by().values("pk")[offset : offset + limit].count()
+            capped = countable.order_by().values("pk")[offset : offset + limit]
+            if len(found) >= PAGE_GUESS:
+                return capped.count()
+            # Fewer than one case in PAGE_GUESS-per-probe has the term (1M, a term in 1%:
+            # found in 10 of 1,000). Reading rows until the cap would read about a hundred
+            # per match, yet the planner, going by its row estimate, reads the table
+            # (1M: 108,000 rows, 283 ms); the indexes' bitmap gives the same count in 15.
+            with _indexes_preferred(searched.db):
+                return capped.count()
         listed = searched
         if len(self.text) < MIN_INDEXED_LENGTH and not _may_fold(self.text):
             # No index narrows a term this short: every case is read, so without UPPER()
@@ -268,6 +278,26 @@ class RecentFirst:
 
 # A term in more customers' names than this is counted through the union.
 COUNT_CUSTOMERS_MAX = 500
+
+
+@contextmanager
+def _indexes_preferred(using: str) -> Iterator[None]:
+    """PostgreSQL's planner told not to read whole tables for the queries inside, then put
+    back as it was (in a savepoint: an error inside rolls the setting back with it)."""
+    db = connections[using]
+    if db.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with db.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_seqscan'), "
+                "set_config('enable_seqscan', 'off', true)"
+            )
+            [(before, _off)] = cursor.fetchall()
+        yield
+        with db.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 def _contact_q(text: str) -> Q:

@@ -163,7 +163,7 @@ def test_the_count_stops_at_the_cap_and_counts_customers_once(world, spread):
     assert [c.pk for c in shown] == newest_first(scan(TERM))[6:]
     with CaptureQueriesContext(connection) as ctx:
         capped_count(qs, cap=4)
-    count_sql = ctx.captured_queries[-1]["sql"]
+    [count_sql] = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT")]
     # Row by row (so the count stops at the cap), not the union built whole.
     assert " UNION " not in count_sql and "LIMIT 5" in count_sql
 
@@ -225,3 +225,33 @@ def test_a_short_term_gives_the_scan_page_and_count(world, spread, monkeypatch):
     shown = paginator.get_page(1)
     assert [c.pk for c in shown] == expected
     assert (paginator.count, paginator.count_capped) == (2, False)
+
+
+def seqscan() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("matches", "through_indexes"), [({2, 15, 30}, True), (set(range(8)), False)]
+)
+def test_a_thinly_spread_term_is_counted_through_the_indexes(
+    world, spread, monkeypatch, matches, through_indexes
+):
+    # A probe of 10 of a 40-case window, a page of 5: one match in the probe is frequent
+    # enough to read the window, but too thin for a count that reads rows until the cap.
+    monkeypatch.setattr(search, "RECENT_WINDOW", 40)
+    monkeypatch.setattr(search, "RECENT_PROBE", 10)
+    monkeypatch.setattr(search, "PAGE_GUESS", 5)
+    for place in reversed(range(40)):
+        spread(description=f"{TERM}{place}" if place in matches else "空调漏水")
+    qs = case_list(user=world.root, filters=CaseFilters(text=TERM))
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert capped_count(qs, cap=50) == CappedCount(len(matches), False)
+    assert capped_count(qs, cap=2) == CappedCount(2, True)
+
+    told = any("set_config('enable_seqscan', 'off'" in q["sql"] for q in ctx.captured_queries)
+    assert told is through_indexes
+    assert seqscan() == "on"  # put back for the rest of the request
