@@ -55,6 +55,8 @@ def pending_scope(var: ContextVar, flush: Callable[[list], Any]) -> Iterator[Non
     if var.get() is not None:
         yield
         return
+    # Outside a transaction an on-commit marker would run at once, and every item be lost.
+    assert transaction.get_connection().in_atomic_block, "a pending scope needs a transaction"
     pending: list = []
     token = var.set(pending)
     try:
