@@ -233,7 +233,9 @@ class Case(TimeStampedModel):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["status", "department"]),
-            models.Index(fields=["assignee", "status"]),
+            # Covers an agent's open load (triage.assignment.with_open_loads), read on every
+            # automatic assignment: the index alone, not a table row per open case.
+            models.Index(fields=["assignee", "status", "severity"], name="case_open_load"),
             models.Index(fields=["department", "assignee"]),
             # The queue's tabs and filters in its default order (newest first): an index
             # scan that stops after a page instead of sorting every matching case.

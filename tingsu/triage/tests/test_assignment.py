@@ -1,10 +1,15 @@
 from collections import Counter
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from tingsu.accounts.models import Department, Role, User
 from tingsu.audit.models import AuditEntry
 from tingsu.cases.models import Case, Category, Channel, EventKind, Severity, Status
 from tingsu.cases.services import Actor, case_create
 from tingsu.core.testing import PASSWORD, make_case, make_customer
+from tingsu.triage.assignment import with_open_loads
 from tingsu.triage.models import AgentProfile, DepartmentRouting, RoutingRule, Strategy
 from tingsu.triage.services import agent_set_on_duty
 from tingsu.triage.tests.helpers import audits, events
@@ -190,3 +195,18 @@ def test_loads_are_read_for_the_on_duty_agents_only_in_two_queries(
     with django_assert_num_queries(2):  # the agents, then their open cases' loads
         found = candidates(world.service.pk)
     assert [(u.username, u.load, u.open_count) for u in found] == [("d0", 2, 1)]
+
+
+@pytest.mark.sqlite
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan text")
+def test_an_agents_open_load_is_read_from_the_index_alone(world):
+    make_case(assignee=world.alice)
+    with CaptureQueriesContext(connection) as ctx:
+        [alice] = with_open_loads([world.alice])
+    assert (alice.load, alice.open_count) == (1, 1)
+    [read] = ctx.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + read["sql"])
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    # The covering index: no table row is read per open case.
+    assert "COVERING INDEX case_open_load" in plan
