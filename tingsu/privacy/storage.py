@@ -29,15 +29,18 @@ class EncryptedStorageMixin:
     def _open(self, name, mode="rb"):
         if "w" in mode or "a" in mode or "+" in mode:
             raise ValueError("Encrypted files are written through save(), not opened for writing.")
-        with super()._open(name, "rb") as stored:
-            blob = stored.read()
+        blob = self._sealed(name)
         return ContentFile(crypto.decrypt_bytes(blob, context=_context(name)), name=name)
+
+    def _sealed(self, name) -> bytes:
+        """The stored bytes of `name`, as they are on disk or in the bucket."""
+        with super()._open(name, "rb") as stored:
+            return stored.read()
 
     def reseal(self, name) -> bool:
         """Re-encrypt a stored file under the current key (key rotation), in place. False
         if it already was. Raises FileNotFoundError, crypto.DecryptionError."""
-        with super()._open(name, "rb") as stored:
-            blob = stored.read()
+        blob = self._sealed(name)
         if crypto.file_key_id(blob) == crypto.data_keyring().current_kid:
             return False
         context = _context(name)
