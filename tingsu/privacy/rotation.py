@@ -9,7 +9,7 @@ working; running it again when nothing is left to do changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -101,6 +101,16 @@ def keys_rotate(
     return result
 
 
+def tally_key_ids(values: Iterable[str | None], counts: dict[str, int]) -> dict[str, int]:
+    """Add each non-empty stored value to `counts` under its key id ("plaintext" for
+    legacy). Returns `counts`."""
+    for value in values:
+        if value:
+            kid = crypto.key_id_of(value) or "plaintext"
+            counts[kid] = counts.get(kid, 0) + 1
+    return counts
+
+
 def keys_status() -> dict[str, int]:
     """How many non-empty encrypted values each key id holds ("plaintext" for legacy)."""
     counts: dict[str, int] = {}
@@ -109,8 +119,5 @@ def keys_status() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {cols} FROM {quote(table)}")  # noqa: S608
         for row in cursor.fetchall():
-            for value in row:
-                if value:
-                    kid = crypto.key_id_of(value) or "plaintext"
-                    counts[kid] = counts.get(kid, 0) + 1
+            tally_key_ids(row, counts)
     return counts

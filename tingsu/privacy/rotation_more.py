@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from tingsu.privacy import crypto
-from tingsu.privacy.rotation import _cas_update
+from tingsu.privacy.rotation import _cas_update, tally_key_ids
 
 
 @dataclass
@@ -86,11 +86,10 @@ def _files_rotate(result: OtherRotation) -> None:
                 result.errors.append(f"{model._meta.label_lower} {pk}: {exc}")
 
 
-def others_status() -> dict[str, int]:
-    """How many values of the other encrypted columns each key id holds."""
-    counts: dict[str, int] = {}
+def others_status(counts: dict[str, int] | None = None) -> dict[str, int]:
+    """How many values of the other encrypted columns each key id holds, added to `counts`
+    (keys_status(), say) when given."""
+    counts = {} if counts is None else counts
     for model, name in encrypted_columns():
-        for _pk, stored in _stored(model, name):
-            kid = crypto.key_id_of(stored) or "plaintext"
-            counts[kid] = counts.get(kid, 0) + 1
+        tally_key_ids((stored for _pk, stored in _stored(model, name)), counts)
     return counts

@@ -39,10 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"current data key: {data.current_kid}; index key: {index.current_kid}"
             )
-            counts = keys_status()
-            for kid, n in others_status().items():
-                counts[kid] = counts.get(kid, 0) + n
-            for kid, n in sorted(counts.items()):
+            for kid, n in sorted(others_status(keys_status()).items()):
                 self.stdout.write(f"  {kid}: {n} values")
             return
         if options["batch_size"] < 1:
