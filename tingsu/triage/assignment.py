@@ -49,7 +49,8 @@ def candidates(department_id: int) -> list[User]:
 
 def with_open_loads(users: list[User]) -> list[User]:
     """Set .load (severity weighted open cases) and .open_count on each user, in one read
-    through the (assignee, status) index. Returns the same list."""
+    of the covering index case_open_load (assignee, status, severity). Returns the same
+    list."""
     if not users:
         return users
     loads = {
