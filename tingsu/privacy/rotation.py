@@ -51,7 +51,7 @@ def _plan(row: dict[str, str]) -> tuple[dict[str, str], bool, bool]:
     return updates, reencrypted, reindexed
 
 
-def _cas_update(table: str, pk: int, row: dict[str, str], updates: dict[str, str]) -> bool:
+def cas_update(table: str, pk: int, row: dict[str, str], updates: dict[str, str]) -> bool:
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(c)} = %s" for c in updates)
     conds = " AND ".join(f"{quote(c)} = %s" for c in updates)
@@ -88,7 +88,7 @@ def keys_rotate(
                     continue
                 if not updates:
                     continue
-                if not _cas_update(table, row["id"], row, updates):
+                if not cas_update(table, row["id"], row, updates):
                     result.changed += 1
                     continue
                 result.reencrypted += reencrypted

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from tingsu.privacy import crypto
-from tingsu.privacy.rotation import _cas_update, tally_key_ids
+from tingsu.privacy.rotation import cas_update, tally_key_ids
 
 
 @dataclass
@@ -62,7 +62,7 @@ def others_rotate(*, files: bool = True) -> OtherRotation:
             except crypto.DecryptionError as exc:
                 result.errors.append(f"{model._meta.label_lower} {pk}: {exc}")
                 continue
-            if _cas_update(model._meta.db_table, pk, {name: stored}, {name: sealed}):
+            if cas_update(model._meta.db_table, pk, {name: stored}, {name: sealed}):
                 result.values += 1
             else:
                 result.changed += 1
