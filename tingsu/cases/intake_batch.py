@@ -30,6 +30,7 @@ from django.utils import timezone
 from tingsu.cases.intake_retry import STALE_AFTER
 from tingsu.cases.models import Case, IntakeWake
 from tingsu.cases.services import _process_intake, unit_of_work
+from tingsu.channels.outbox import outbox_deliveries_gathered
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,14 @@ def intake_process_pending(*, limit: int | None = None) -> int:
 
 def _process_pending(limit: int, *, on_first_group=None) -> tuple[int, int]:
     """(cases taken, cases processed): taken counts those that failed too.
-    `on_first_group(taken)` runs once, after the first transaction that took a full group."""
+    `on_first_group(taken)` runs once, after the first transaction that took a full group.
+    The notices and webhook events of all its transactions go to delivery tasks of a full
+    batch each, not one task per transaction (on SQLite one per case)."""
+    with outbox_deliveries_gathered():
+        return _process_groups(limit, on_first_group)
+
+
+def _process_groups(limit: int, on_first_group) -> tuple[int, int]:
     taken = processed = 0
     while taken < limit:
         want = min(per_transaction(), limit - taken)

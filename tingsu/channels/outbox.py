@@ -11,7 +11,9 @@ so the receiver can drop the copy.
 Delivery is batched: the messages one transaction writes go to one task
 (`deliver_outbox_batch_task`), which claims them in one UPDATE and sends them through one
 session per transport (one SMTP connection for all its emails). A task per message cost
-more worker time than the intake processing that wrote them.
+more worker time than the intake processing that wrote them. Work that commits many small
+transactions in a row (the intake drain on SQLite commits each case on its own) gathers
+their messages with `outbox_deliveries_gathered()` and queues one task per batch of them.
 """
 
 import hashlib
@@ -112,6 +114,34 @@ def outbox_suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
+# The message ids of committed transactions, gathered for one delivery task (see below).
+_gathered: ContextVar[list[int] | None] = ContextVar("outbox_gathered", default=None)
+
+
+@contextmanager
+def outbox_deliveries_gathered() -> Iterator[None]:
+    """Inside this block, the messages of each transaction that commits are not queued at
+    its commit: they are gathered and queued in tasks of `batch_size()` as soon as a batch
+    is full, and the rest as the block ends.
+
+    For a run of small transactions (the intake drain on SQLite: one per case), where a
+    delivery task per transaction cost the worker a task claim, a claim UPDATE and a
+    result write per message. A message is held back at most until the block ends; if
+    the process dies first, the scheduler's `outbox_claim_due` queues it after its grace.
+    """
+    if _gathered.get() is not None:  # already gathering: the outer block queues them
+        yield
+        return
+    ids: list[int] = []
+    token = _gathered.set(ids)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+        if ids:
+            _enqueue_batches(list(dict.fromkeys(ids)))
+
+
 def outbox_enqueue(
     *,
     transport: str,
@@ -180,7 +210,17 @@ class _Batch:
             return
         self.flushed = True
         # An id whose savepoint was rolled back has no row: the claim skips it.
-        _enqueue_batches(list(dict.fromkeys(self.ids)))
+        ids = list(dict.fromkeys(self.ids))
+        gathered = _gathered.get()
+        if gathered is None:
+            _enqueue_batches(ids)
+            return
+        gathered.extend(ids)
+        size = batch_size()
+        if len(gathered) >= size:
+            full = len(gathered) - len(gathered) % size
+            _enqueue_batches(gathered[:full])
+            del gathered[:full]
 
 
 class _BatchHook:

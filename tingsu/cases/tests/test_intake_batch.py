@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tingsu.api.tests import conftest as api_conftest
 from tingsu.api.tests import test_intake_cost, test_intake_deferred
@@ -27,6 +28,7 @@ from tingsu.cases.intake_retry import STALE_AFTER, intake_retry_claim_due
 from tingsu.cases.models import Case, CaseEvent, Channel, IntakeWake
 from tingsu.cases.services import Actor, case_create, case_process_intake
 from tingsu.channels.models import OutboxMessage
+from tingsu.channels.tasks import deliver_outbox_batch_task
 from tingsu.customers.services import customer_resolve
 from tingsu.sla.models import BusinessCalendar, SlaPolicy, SlaTimer
 
@@ -201,6 +203,26 @@ def test_on_sqlite_each_case_commits_on_its_own_so_accepts_do_not_wait(_seeded, 
     else:
         assert intake_batch.per_transaction() == 10
         assert len(commits) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_events_of_a_drains_transactions_go_to_delivery_tasks_of_a_full_batch_each(
+    _seeded, configured, monkeypatch, settings
+):
+    # One transaction per case, as on SQLite; a task per transaction was a task per case.
+    monkeypatch.setattr(intake_batch, "per_transaction", lambda: 1)
+    settings.TINGSU = {**settings.TINGSU, "OUTBOX_BATCH_SIZE": 4}
+    cases = [accept(n, TEXTS[0]) for n in range(1, 6)]
+
+    assert intake_process_pending(limit=5) == 5
+
+    events = list(
+        OutboxMessage.objects.filter(case__in=cases).order_by("pk").values_list("pk", flat=True)
+    )
+    assert len(events) == 5  # one case.created per case, to the CRM's endpoint
+    tasks = DBTaskResult.objects.filter(task_path=deliver_outbox_batch_task.module_path)
+    batches = [t.args_kwargs["kwargs"]["message_ids"] for t in tasks.order_by("enqueued_at")]
+    assert batches == [events[:4], events[4:]]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,7 +12,12 @@ from django_tasks_db.models import DBTaskResult
 
 from tingsu.channels.contracts import PermanentError, TransientError
 from tingsu.channels.models import OutboxMessage, OutboxStatus
-from tingsu.channels.outbox import outbox_deliver, outbox_deliver_many, outbox_enqueue
+from tingsu.channels.outbox import (
+    outbox_deliver,
+    outbox_deliver_many,
+    outbox_deliveries_gathered,
+    outbox_enqueue,
+)
 from tingsu.channels.tasks import deliver_outbox_batch_task
 from tingsu.channels.transports import register_transport, unregister_transport
 
@@ -253,3 +258,20 @@ def test_a_batch_of_webhooks_reads_the_endpoints_once(db, django_assert_max_num_
         outbox_deliver_many(message_ids=ids)
 
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.DEAD}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gathered_transactions_share_one_task_and_a_rolled_back_one_adds_nothing(peer):
+    with outbox_deliveries_gathered():
+        with transaction.atomic():
+            first = write("g1").pk
+        with suppress(Boom), transaction.atomic():
+            write("lost")
+            raise Boom
+        with transaction.atomic():
+            second = write("g2").pk
+        assert batch_tasks() == []  # nothing queued until the block ends
+
+    assert batch_tasks() == [[first, second]]
+    run_batch_tasks()
+    assert peer.calls == ["g1", "g2"]
