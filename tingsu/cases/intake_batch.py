@@ -66,8 +66,11 @@ def _process_pending(limit: int, *, on_first_group=None) -> tuple[int, int]:
     """(cases taken, cases processed): taken counts those that failed too.
     `on_first_group(taken)` runs once, after the first transaction that took a full group.
     The notices and webhook events of all its transactions go to delivery tasks of a full
-    batch each, not one task per transaction (on SQLite one per case)."""
-    with outbox_deliveries_gathered():
+    batch each, not one task per transaction (on SQLite one per case), and the agents'
+    open loads are read once per department and counted forward (agent_loads_kept)."""
+    from tingsu.triage.assignment import agent_loads_kept
+
+    with outbox_deliveries_gathered(), agent_loads_kept():
         return _process_groups(limit, on_first_group)
 
 

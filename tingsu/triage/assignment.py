@@ -4,7 +4,16 @@ category, then the language it is written in: see language.py).
 Only active agents of the department with a routing profile that is on duty, whose open
 load (severity weighted: normal 1, urgent 2, major 3) is below their capacity, are
 candidates. With no candidate the case stays unassigned in the department's pool.
+
+Inside `agent_loads_kept()` (one intake drain) a department's candidates and their loads
+are read once and then counted forward by the assignments made there, for at most
+KEEP_SECONDS: an agent going off duty, or a case closed elsewhere, counts from the next read.
 """
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Sum, Value, When
@@ -27,10 +36,45 @@ def weight_expr(severity: str = "assigned_cases__severity"):
     )
 
 
-def candidates(department_id: int) -> list[User]:
-    """On-duty agents under capacity, each with .load (weighted) and .open_count.
+# A drain of 50 intakes takes about a second; the loads it keeps are that old at most.
+KEEP_SECONDS = 2.0
 
-    Two reads: the department's on-duty agents (a handful), then their open cases through
+# Inside agent_loads_kept(): department id -> (when read, its on-duty agents with loads).
+_kept: ContextVar[dict[int, tuple[float, list[User]]] | None] = ContextVar(
+    "assignment_loads_kept", default=None
+)
+
+
+@contextmanager
+def agent_loads_kept() -> Iterator[None]:
+    """Read each department's candidates and loads once inside this block (see the module
+    docstring). Each intake of a drain read them again: two queries, and a load summed over
+    every open case of the department's agents."""
+    if _kept.get() is not None:
+        yield
+        return
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def candidates(department_id: int) -> list[User]:
+    """On-duty agents under capacity, each with .load (weighted) and .open_count."""
+    kept = _kept.get()
+    now = time.monotonic()
+    if kept is not None and department_id in kept and now - kept[department_id][0] < KEEP_SECONDS:
+        users = kept[department_id][1]
+    else:
+        users = _on_duty_with_loads(department_id)
+        if kept is not None:
+            kept[department_id] = (now, users)
+    return [u for u in users if u.load < u.triage_profile.capacity]
+
+
+def _on_duty_with_loads(department_id: int) -> list[User]:
+    """Two reads: the department's on-duty agents (a handful), then their open cases through
     the assignee index. Joined in one statement, PostgreSQL planned a scan of every case
     before it knew which agents were on duty (450 ms at 1M cases, per intake)."""
     users = list(
@@ -43,8 +87,7 @@ def candidates(department_id: int) -> list[User]:
         .select_related("triage_profile")
         .order_by("pk")
     )
-    with_open_loads(users)
-    return [u for u in users if u.load < u.triage_profile.capacity]
+    return with_open_loads(users)
 
 
 def with_open_loads(users: list[User]) -> list[User]:
@@ -95,7 +138,16 @@ def _speaking(users: list[User], case: Case) -> list[User]:
 
 
 def pick_assignee(case: Case, routing: DepartmentRouting) -> User | None:
-    """Choose the agent; for round robin, moves the (locked) department cursor."""
+    """Choose the agent; for round robin, moves the (locked) department cursor. The chosen
+    agent's load counts the case (for the loads agent_loads_kept() keeps)."""
+    chosen = _pick(case, routing)
+    if chosen is not None:
+        chosen.load += WEIGHT.get(case.severity, 1)
+        chosen.open_count += 1
+    return chosen
+
+
+def _pick(case: Case, routing: DepartmentRouting) -> User | None:
     users = candidates(case.department_id)
     if not users:
         return None

@@ -9,7 +9,8 @@ from tingsu.audit.models import AuditEntry
 from tingsu.cases.models import Case, Category, Channel, EventKind, Severity, Status
 from tingsu.cases.services import Actor, case_create
 from tingsu.core.testing import PASSWORD, make_case, make_customer
-from tingsu.triage.assignment import with_open_loads
+from tingsu.triage import assignment
+from tingsu.triage.assignment import agent_loads_kept, with_open_loads
 from tingsu.triage.models import AgentProfile, DepartmentRouting, RoutingRule, Strategy
 from tingsu.triage.services import agent_set_on_duty
 from tingsu.triage.tests.helpers import audits, events
@@ -210,3 +211,28 @@ def test_an_agents_open_load_is_read_from_the_index_alone(world):
         plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
     # The covering index: no table row is read per open case.
     assert "COVERING INDEX case_open_load" in plan
+
+
+def _load_reads(queries) -> int:
+    return sum(1 for q in queries if "SUM(" in q["sql"].upper())
+
+
+def test_a_drain_reads_the_loads_once_and_counts_its_own_assignments_forward(world, monkeypatch):
+    a, b = agents(world.service, "k", 2, capacity=100)
+    make_case(assignee=a, department=world.service, severity=Severity.MAJOR)  # a: load 3
+    DepartmentRouting.objects.create(
+        department=world.service, strategy=Strategy.LEAST_LOADED, auto_assign=True
+    )
+    with CaptureQueriesContext(connection) as kept, agent_loads_kept():
+        got = [make_case(category=world.category, description="普通问题") for _ in range(6)]
+    # b takes three (load 1, 2, 3); then, at equal loads, the one with fewer open cases.
+    assert [c.assignee.username for c in got] == ["k1", "k1", "k1", "k0", "k1", "k0"]
+    assert _load_reads(kept) == 1
+
+    # Kept for KEEP_SECONDS at most: after that the next intake reads them again.
+    monkeypatch.setattr(assignment, "KEEP_SECONDS", 0)
+    with CaptureQueriesContext(connection) as fresh, agent_loads_kept():
+        make_case(category=world.category, description="普通问题")
+        make_case(category=world.category, description="普通问题")
+    assert _load_reads(fresh) == 2
+    assert counts(world.service) == {"k0": 4, "k1": 5}
