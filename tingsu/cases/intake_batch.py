@@ -104,21 +104,20 @@ def _process_some(limit: int) -> tuple[int, int]:
         cases = list(pending[:limit])
         if not cases:
             return 0, 0
-        # Locked by this transaction (or, on SQLite, read under its write lock): the claim
-        # needs no condition and is one statement for the whole batch.
-        Case.objects.filter(pk__in=[c.pk for c in cases]).update(intake_pending_since=None)
+        # Locked by this transaction (or, on SQLite, read under its write lock), so no other
+        # worker takes them: each case's pending mark is cleared in the one UPDATE that
+        # writes its processing (cases.row_writes), not by a claim of its own.
         return len(cases), sum(_process_one(case) for case in cases)
 
 
 def _process_one(case: Case) -> bool:
-    since, case.intake_pending_since = case.intake_pending_since, None
+    case.intake_pending_since = None
     try:
         with transaction.atomic():
-            _process_intake(case)
+            _process_intake(case, also_write=("intake_pending_since",))
     except Exception:
         logger.exception("Deferred intake of %s failed; left pending for the retry", case)
-        # Nothing of it was written (the savepoint rolled back); pending again, as accepted.
-        Case.objects.filter(pk=case.pk).update(intake_pending_since=since)
+        # Nothing of it was written (the savepoint rolled back): still pending, as accepted.
         _failed[case.pk] = time.monotonic()
         return False
     return True

@@ -8,6 +8,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tingsu.accounts.models import Department
+from tingsu.cases.row_writes import held_save
 from tingsu.core.models import TimeStampedModel
 from tingsu.customers.models import Customer
 
@@ -277,6 +278,8 @@ class Case(TimeStampedModel):
         return f"{self.number} {self.subject}"
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and held_save(self, kwargs.get("update_fields")):
+            return  # written with the rest of its intake processing (cases.row_writes)
         # sla_due_at belongs to the timer triggers: an update must not write back the value
         # this instance loaded (or None), which would undo a timer change made meanwhile.
         # Deferred fields stay out as well, as Django's own save() leaves them.

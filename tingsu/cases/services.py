@@ -46,6 +46,7 @@ from tingsu.cases.permissions import (
     check_can_edit_fields,
     check_staff_can_act,
 )
+from tingsu.cases.row_writes import case_reloaded, case_row_held
 from tingsu.cases.workflow import ACTIVE_STATUSES, TRANSITIONS, Action
 from tingsu.core.config import config_scope
 from tingsu.core.errors import ErrorCode, NotFound, TingsuError, ValidationFailed
@@ -308,9 +309,16 @@ def case_process_intake(*, case_id: int) -> bool:
     return True
 
 
-def _process_intake(case: Case) -> Case:
+def _process_intake(case: Case, *, also_write: tuple[str, ...] = ()) -> Case:
     """Everything after a case is accepted, in the caller's transaction: the same steps for
-    the inline mode (case_create) and the deferred one (case_process_intake)."""
+    the inline mode (case_create) and the deferred one (case_process_intake). The steps'
+    changes to the case row are written in one UPDATE at the end (cases.row_writes), with
+    the attnames of `also_write`."""
+    with case_row_held(case, also=also_write):
+        return _process_intake_steps(case)
+
+
+def _process_intake_steps(case: Case) -> Case:
     _webhook("case.created", case)
     _notify().case_received(case)
     from tingsu.triage.learning.services import triage_predict_case
@@ -340,7 +348,7 @@ def _triage(hook: str, case: Case, *, in_place: bool = False) -> Case:
         logger.exception("Triage %s failed for %s; the change itself went through", hook, case)
         in_place = False
     if not in_place:
-        case.refresh_from_db()
+        case_reloaded(case)  # the row, with the writes still held for it
     return case
 
 

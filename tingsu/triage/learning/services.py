@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from tingsu.cases.models import Case, Category, Severity, Status
+from tingsu.cases.row_writes import case_reloaded
 from tingsu.core.config import cached, config_changed
 from tingsu.triage.learning.models import Target, TriageCorrection, TriageModel, TriagePrediction
 
@@ -173,7 +174,7 @@ def triage_predict_case(*, case: Case) -> list[TriagePrediction]:
             return _predict_case(case)
     except Exception:
         log.exception("triage prediction failed for case %s", case.pk)
-        case.refresh_from_db()  # the savepoint's changes to it were rolled back
+        case_reloaded(case)  # the savepoint's changes to it were rolled back
         return []
 
 
