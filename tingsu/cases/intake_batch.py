@@ -5,8 +5,9 @@ cases taken that way find nothing to do when their turn comes.
 A batch runs in transactions of `per_transaction()` cases, each case in its own savepoint:
 - one commit, configuration-version read and audit-chain append per transaction instead
   of per case;
-- one case failing rolls back only its savepoint; its pending mark is set again, so the
-  scheduler's retry (intake_retry) queues it later.
+- each case's pending mark is cleared by the one UPDATE that writes its processing
+  (cases.row_writes); one case failing rolls back only its savepoint, so its mark stays
+  and the scheduler's retry (intake_retry) queues it later.
 
 `select_for_update(skip_locked=True)` lets concurrent workers take disjoint batches on
 PostgreSQL; on SQLite the write transaction (BEGIN IMMEDIATE) already serialises them.
