@@ -12,16 +12,17 @@ Results go to bench/results/*.json; --markdown appends a table to BENCHMARKS.md.
 import argparse
 import json
 import os
+import resource
 import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.perf import report, server  # noqa: E402
+from bench.perf import cpu, report, server  # noqa: E402
 from bench.perf.database import ensure_database  # noqa: E402
 from bench.perf.machine import machine_info, versions  # noqa: E402
 
@@ -124,6 +125,17 @@ def plan_for(info: dict, args: argparse.Namespace) -> dict:
     }
 
 
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (the load generator's runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def is_local(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in ("", "127.0.0.1", "localhost", "::1")
+
+
 def wait_for_tasks(env: dict[str, str], timeout: float = 600) -> dict:
     """Until no task is ready or running (one process polls once a second, so the drain does
     not share the cores with a Django start-up per poll): how long it took, how many were
@@ -204,13 +216,21 @@ def main(argv: list[str] | None = None) -> dict:
         load = [PYTHON, "-m", "bench.perf.load"]
         # Intake first, then let the task worker finish what intake queued (notifications,
         # webhooks) before the reads, so the read latencies are not the worker's backlog.
+        postgres = info["engine"] == "postgresql" and is_local(args.database_url)
+        cpu_before = {**srv.cpu_seconds(postgres=postgres), "load generator": children_cpu()}
         intake_started = time.time()
         operations = run_json(load, env, stdin=json.dumps({**plan, "ops": []}))
         intake_ended = time.time()
+        load_cpu = children_cpu()  # before the drain's poller, also a child, adds to it
         drain = wait_for_tasks(env)
+        cpu_after = {**srv.cpu_seconds(postgres=postgres), "load generator": load_cpu}
         print(f"task worker drained the intake's tasks in {drain['seconds']} s", flush=True)
         intake_op = next(op for op in operations if op["name"] == "intake")
         processed = processed_check(env, intake_started, intake_ended, intake_op)
+        # From the first complaint sent until the worker drained the last one's tasks.
+        processed["cpu_ms_per_complaint"] = cpu.per_complaint_ms(
+            cpu_before, cpu_after, intake_op["ok"]
+        )
         print(
             f"accepted {processed['accepted']} in {processed['intake_seconds']} s "
             f"({intake_op['per_second']}/s); all processed (triaged, routed, SLA) after "

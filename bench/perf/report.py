@@ -43,6 +43,11 @@ def rows(result: dict) -> list[tuple[str, str, str, str]]:
             f"{done['pending_cases']} still pending, {done['intake_tasks_failed']} failed"
         )
         out.append((f"intake end to end ({done['processed_per_second']}/s)", "", "", note))
+        cpu = done.get("cpu_ms_per_complaint")
+        if cpu:
+            note = ", ".join(f"{group} {ms}" for group, ms in cpu.items())
+            total = round(sum(cpu.values()), 1)
+            out.append(("CPU per complaint, ms", fmt(total), "", f"intake to drained: {note}"))
     rss = result.get("rss", {})
     out.append(("web worker peak RSS", fmt(rss.get("web_worker_peak_rss_mb"), " MB"), "", ""))
     out.append(("task worker peak RSS", fmt(rss.get("task_worker_peak_rss_mb"), " MB"), "", ""))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.perf import cpu
+
 
 @dataclass
 class Server:
@@ -30,6 +32,18 @@ class Server:
             "web_worker_peak_rss_mb": max(web) if web else None,
             "task_worker_peak_rss_mb": max(tasks) if tasks else None,
         }
+
+    def cpu_seconds(self, *, postgres: bool) -> dict[str, float]:
+        """CPU time so far of the web tier (gunicorn and its workers), the task workers and,
+        if `postgres`, the local PostgreSQL server (bench.perf.cpu)."""
+        out = {
+            "web": cpu.tree_seconds(self.web.pid),
+            "task workers": sum(cpu.tree_seconds(p.pid) for p in self.workers),
+        }
+        master = cpu.postmaster_pid() if postgres else None
+        if master is not None:
+            out["PostgreSQL"] = cpu.tree_seconds(master)
+        return out
 
     def stop(self) -> None:
         processes = [self.web, *self.workers]
