@@ -93,3 +93,26 @@ def others_status(counts: dict[str, int] | None = None) -> dict[str, int]:
     for model, name in encrypted_columns():
         tally_key_ids((stored for _pk, stored in _stored(model, name)), counts)
     return counts
+
+
+# keys status for the stored files: files sealed before encryption, and files a row names
+# but the storage does not have.
+PLAIN_FILES, MISSING_FILES = "unencrypted", "missing"
+
+
+def files_status() -> dict[str, int]:
+    """How many stored files (attachments, raw inbound messages) each key id seals, read
+    from each file's header; PLAIN_FILES and MISSING_FILES count the others. Empty for a
+    storage that does not encrypt."""
+    key_id_of = getattr(default_storage, "sealed_key_id", None)
+    counts: dict[str, int] = {}
+    if key_id_of is None:
+        return counts
+    for model, name in stored_files():
+        for _pk, path in _stored(model, name):
+            try:
+                kid = key_id_of(path) or PLAIN_FILES
+            except FileNotFoundError:
+                kid = MISSING_FILES
+            counts[kid] = counts.get(kid, 0) + 1
+    return counts

@@ -37,6 +37,13 @@ class EncryptedStorageMixin:
         with super()._open(name, "rb") as stored:
             return stored.read()
 
+    def sealed_key_id(self, name) -> str | None:
+        """The key id a stored file is sealed under, from its header alone; None for a file
+        stored before encryption. Raises FileNotFoundError."""
+        with super()._open(name, "rb") as stored:
+            head = stored.read(len(crypto.FILE_MAGIC) + 256)
+        return crypto.file_key_id(head)
+
     def reseal(self, name) -> bool:
         """Re-encrypt a stored file under the current key (key rotation), in place. False
         if it already was. Raises FileNotFoundError, crypto.DecryptionError."""

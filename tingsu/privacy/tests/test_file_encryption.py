@@ -22,7 +22,7 @@ from tingsu.channels.models import InboundRecord
 from tingsu.core.testing import make_case
 from tingsu.portal.tests.helpers import PNG, url
 from tingsu.privacy import crypto
-from tingsu.privacy.rotation_more import others_rotate, others_status
+from tingsu.privacy.rotation_more import files_status, others_rotate, others_status
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,22 @@ def test_the_mailbox_password_is_ciphertext_in_the_database(world):
 
     assert stored.startswith("pii1:") and "s3cret" not in stored
     assert Mailbox.objects.get(pk=box.pk).password == "s3cret"
+
+
+def test_keys_status_counts_the_stored_files_per_key_from_their_headers(world, capsys):
+    with override_settings(TINGSU_PII_KEYS=KEY_OLD):
+        photo_case()
+        photo_case()
+    _case, plain = photo_case()
+    (Path(settings.MEDIA_ROOT) / plain.file.name).write_bytes(PNG)  # stored before encryption
+    _case, gone = photo_case()
+    (Path(settings.MEDIA_ROOT) / gone.file.name).unlink()
+
+    with override_settings(TINGSU_PII_KEYS=f"{KEY_NEW},{KEY_OLD}"):
+        photo_case()
+        assert files_status() == {"old": 2, "new": 1, "unencrypted": 1, "missing": 1}
+        call_command("keys", "status")
+        out = capsys.readouterr().out
+        assert "  old: 2 files" in out and "  unencrypted: 1 files" in out
+        call_command("keys", "status", "--no-files")
+        assert "files" not in capsys.readouterr().out

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tingsu.privacy import crypto
 from tingsu.privacy.rotation import keys_rotate, keys_status
-from tingsu.privacy.rotation_more import others_rotate, others_status
+from tingsu.privacy.rotation_more import files_status, others_rotate, others_status
 
 
 class Command(BaseCommand):
@@ -20,7 +20,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave the stored files (attachments, raw inbound messages) for a later run.",
         )
-        sub.add_parser("status", help="Count encrypted values per key id.")
+        status = sub.add_parser("status", help="Count encrypted values and files per key id.")
+        status.add_argument(
+            "--no-files",
+            action="store_true",
+            help="Skip the stored files (each file's header is read).",
+        )
         generate = sub.add_parser("generate", help="Print a new key as kid:base64.")
         generate.add_argument("kid", help="Key id, e.g. 2026-11")
 
@@ -41,6 +46,9 @@ class Command(BaseCommand):
             )
             for kid, n in sorted(others_status(keys_status()).items()):
                 self.stdout.write(f"  {kid}: {n} values")
+            if not options["no_files"]:
+                for kid, n in sorted(files_status().items()):
+                    self.stdout.write(f"  {kid}: {n} files")
             return
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
