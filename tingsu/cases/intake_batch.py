@@ -94,8 +94,8 @@ def _process_groups(limit: int, on_first_group) -> tuple[int, int]:
         want = min(per_transaction(), limit - taken)
         found, got, done = _process_some(want)
         taken, processed = taken + got, processed + done
-        if found < want:
-            break  # nothing more is pending
+        if found < want and got == found:
+            break  # nothing more is pending (cases left by the time budget still are)
         if on_first_group is not None:
             on_first_group(taken)
             on_first_group = None
