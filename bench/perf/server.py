@@ -21,7 +21,7 @@ class Server:
 
     def gunicorn_worker_pids(self) -> list[int]:
         """Gunicorn's workers are the children of its master process."""
-        return children(self.web.pid)
+        return cpu.children(self.web.pid)
 
     def peak_rss_mb(self) -> dict[str, float | None]:
         web = [vm_hwm_mb(pid) for pid in self.gunicorn_worker_pids()]
@@ -58,14 +58,6 @@ class Server:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-
-
-def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    try:
-        return [int(x) for x in path.read_text().split()]
-    except OSError:
-        return []
 
 
 def vm_hwm_mb(pid: int) -> float | None:
