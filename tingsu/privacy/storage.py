@@ -32,17 +32,16 @@ class EncryptedStorageMixin:
         blob = self._sealed(name)
         return ContentFile(crypto.decrypt_bytes(blob, context=_context(name)), name=name)
 
-    def _sealed(self, name) -> bytes:
-        """The stored bytes of `name`, as they are on disk or in the bucket."""
+    def _sealed(self, name, size: int = -1) -> bytes:
+        """The stored bytes of `name` (the first `size` of them), as they are on disk or in
+        the bucket."""
         with super()._open(name, "rb") as stored:
-            return stored.read()
+            return stored.read(size)
 
     def sealed_key_id(self, name) -> str | None:
         """The key id a stored file is sealed under, from its header alone; None for a file
         stored before encryption. Raises FileNotFoundError."""
-        with super()._open(name, "rb") as stored:
-            head = stored.read(len(crypto.FILE_MAGIC) + 256)
-        return crypto.file_key_id(head)
+        return crypto.file_key_id(self._sealed(name, len(crypto.FILE_MAGIC) + 256))
 
     def reseal(self, name) -> bool:
         """Re-encrypt a stored file under the current key (key rotation), in place. False
