@@ -24,12 +24,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tingsu.core.pending_writes import Marker, mark, surviving
+from tingsu.core.pending_writes import hold, pending_scope
 
-# (the held instance, [(attname -> value, marker)]) inside case_row_held().
-_held: ContextVar[tuple[Any, list[tuple[dict[str, Any], Marker]]] | None] = ContextVar(
-    "tingsu_case_row_held", default=None
-)
+# The instance whose saves are held, inside case_row_held().
+_case: ContextVar[Any] = ContextVar("tingsu_case_row_held", default=None)
+# Its held saves (attname -> value each), kept by core.pending_writes with their markers.
+_saves: ContextVar[list | None] = ContextVar("tingsu_case_row_saves", default=None)
 
 
 @contextmanager
@@ -37,17 +37,18 @@ def case_row_held(case, *, also: tuple[str, ...] = ()) -> Iterator[None]:
     """Hold the saves of `case` inside the block and write them in one UPDATE as it ends
     (with `also`, attnames written even when nothing else is). If the block raises, nothing
     is written: the caller's savepoint rolls back the rest."""
-    if _held.get() is not None:
+    if _case.get() is not None:
         yield
         return
-    pending: list[tuple[dict[str, Any], Marker]] = []
-    token = _held.set((case, pending))
+    saved: list[dict[str, Any]] = []
+    token = _case.set(case)
     try:
-        yield
+        with pending_scope(_saves, saved.extend):
+            yield
     finally:
-        _held.reset(token)
+        _case.reset(token)
     values: dict[str, Any] = {}
-    for held in surviving(pending):
+    for held in saved:
         values.update(held)
     if values:
         values["updated_at"] = case.updated_at = timezone.now()
@@ -58,27 +59,22 @@ def case_row_held(case, *, also: tuple[str, ...] = ()) -> Iterator[None]:
 
 def held_save(case, update_fields) -> bool:
     """Called by Case.save: True if this save was held (recorded, not written)."""
-    held = _held.get()
-    if held is None or held[0] is not case or update_fields is None:
-        return False
-    if not transaction.get_connection().in_atomic_block:
+    if _case.get() is not case or update_fields is None:
         return False
     meta = case._meta
     attnames = {meta.get_field(name).attname for name in update_fields}
     attnames.discard("updated_at")  # set once, when the row is written
-    held[1].append(({a: getattr(case, a) for a in attnames}, mark()))
-    return True
+    return hold(_saves, {a: getattr(case, a) for a in attnames})
 
 
 def case_reloaded(case) -> None:
     """Read the case's row again after a savepoint around some of its work was rolled back,
     keeping the values its surviving held saves recorded."""
     case.refresh_from_db()
-    held = _held.get()
-    if held is None or held[0] is not case:
+    if _case.get() is not case:
         return
     alive = {id(entry[1]) for entry in transaction.get_connection().run_on_commit}
-    for values, marker in held[1]:
+    for values, marker in _saves.get():
         if id(marker) in alive:
             for attname, value in values.items():
                 setattr(case, attname, value)

@@ -5,7 +5,8 @@ Django has no "before commit" hook, but it does drop the on-commit callbacks reg
 inside a savepoint that is rolled back. A pending write therefore registers a no-op
 callback, its marker; when the block ends, the writes whose markers are still registered
 are the ones whose savepoints survived. Used by audit.services.audit_batch (the hash chain
-is appended once per block) and webhooks.services.webhook_batch (one event per case).
+is appended once per block), webhooks.services.webhook_batch (one event per case) and
+cases.row_writes.case_row_held (a new case's row written once for its processing).
 """
 
 from collections.abc import Callable, Iterator
